@@ -1,0 +1,9 @@
+export {
+  ArgumentError,
+  BackendUnavailableError,
+  DataFormatError,
+  DomainError,
+  ElboError,
+  NonFiniteError,
+  ShapeError,
+} from './errors.js';
