@@ -20,9 +20,11 @@ const chromiumArgs = [
 
 export default defineConfig({
   resolve: { conditions: [...conditions, ...defaultClientConditions] },
-  ssr: { resolve: { conditions: [...conditions, ...defaultServerConditions], externalConditions: conditions } },
+  ssr: {
+    resolve: { conditions: [...conditions, ...defaultServerConditions], externalConditions: conditions },
+  },
   test: {
-    reporters: process.env['CI'] ? ['default'] : ['default'],
+    setupFiles: ['./scripts/vitest.setup.ts'],
     projects: [
       {
         extends: true,

@@ -31,7 +31,10 @@ await build({
   },
 });
 
-const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+const wasmDir = path.join(
+  path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+  'dist',
+);
 for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   copyFileSync(path.join(wasmDir, file), path.join(out, file));
 }

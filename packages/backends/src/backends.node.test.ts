@@ -28,7 +28,11 @@ describe('backends in Node.js', () => {
     const byName = Object.fromEntries(list.map((b) => [b.name, b]));
     expect(byName['wasm']?.available).toBe(true);
     expect(byName['cpu']?.available).toBe(true);
-    expect(byName['webgl']).toEqual({ name: 'webgl', available: false, reason: expect.stringContaining('browser') });
+    expect(byName['webgl']).toEqual({
+      name: 'webgl',
+      available: false,
+      reason: expect.stringContaining('browser'),
+    });
     expect(byName['tensorflow']?.available).toBe(nativeBindingLoads());
     if (byName['tensorflow']?.available === false) {
       // The reason names the package and says how to fix it.
@@ -52,7 +56,9 @@ describe('backends in Node.js', () => {
   it('a named backend that cannot start throws BackendUnavailableError with the cause', async () => {
     const error = await useBackend('webgl').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendUnavailableError);
-    expect((error as Error).message).toMatch(/^useBackend: backend 'webgl' cannot start here: WebGL needs a browser/);
+    expect((error as Error).message).toMatch(
+      /^useBackend: backend 'webgl' cannot start here: WebGL needs a browser/,
+    );
   });
 
   it('loads the wasm binaries from the package, not the network', async () => {

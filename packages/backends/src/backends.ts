@@ -22,7 +22,8 @@ export interface BackendChoice {
   readonly reason: string;
 }
 
-type StartResult = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly reason: string };
+type StartResult =
+  { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly reason: string };
 
 /** The order `auto` tries backends in on each platform. */
 export function autoOrder(platform: Platform = detectPlatform()): readonly BackendName[] {
@@ -68,7 +69,10 @@ function isMissingPackage(error: unknown, pkg: string): boolean {
 
 async function startTensorflow(platform: Platform): Promise<StartResult> {
   if (platform !== 'node') {
-    return { ok: false, reason: 'the native TensorFlow binding (@tensorflow/tfjs-node) runs only in Node.js' };
+    return {
+      ok: false,
+      reason: 'the native TensorFlow binding (@tensorflow/tfjs-node) runs only in Node.js',
+    };
   }
   if (tf.findBackend('tensorflow') !== null) {
     const started = await setBackendQuietly('tensorflow');

@@ -19,9 +19,7 @@ export function wasmAssetUrls(): Record<WasmBinary, string> {
 
 /** The three builds tfjs-backend-wasm chooses between (plain, SIMD, SIMD with threads). */
 export type WasmBinary =
-  | 'tfjs-backend-wasm.wasm'
-  | 'tfjs-backend-wasm-simd.wasm'
-  | 'tfjs-backend-wasm-threaded-simd.wasm';
+  'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
 
 /** A `file:` URL as a local path (tfjs-backend-wasm reads files with `fs` in Node). */
 export function fileUrlToPath(href: string): string {

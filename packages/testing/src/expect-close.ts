@@ -21,14 +21,23 @@ function flatten(value: Numeric): { values: number[]; shape: number[] } {
 export function expectClose(actual: Numeric, expected: Numeric, tolerance: Tolerance): void {
   const a = flatten(actual);
   const e = flatten(expected);
-  if (a.values.length !== e.values.length || (actual instanceof tf.Tensor && expected instanceof tf.Tensor && a.shape.join() !== e.shape.join())) {
+  if (
+    a.values.length !== e.values.length ||
+    (actual instanceof tf.Tensor && expected instanceof tf.Tensor && a.shape.join() !== e.shape.join())
+  ) {
     throw new Error(`expectClose: shape [${a.shape.join(',')}] differs from expected [${e.shape.join(',')}]`);
   }
   const bad: string[] = [];
   for (let i = 0; i < e.values.length; i++) {
     const x = a.values[i] as number;
     const y = e.values[i] as number;
-    if (Number.isNaN(y) ? Number.isNaN(x) : !Number.isFinite(y) ? x === y : Math.abs(x - y) <= tolerance.atol + tolerance.rtol * Math.abs(y)) {
+    if (
+      Number.isNaN(y)
+        ? Number.isNaN(x)
+        : !Number.isFinite(y)
+          ? x === y
+          : Math.abs(x - y) <= tolerance.atol + tolerance.rtol * Math.abs(y)
+    ) {
       continue;
     }
     bad.push(`[${i}] actual ${x}, expected ${y}, |diff| ${Math.abs(x - y).toExponential(2)}`);

@@ -20,7 +20,7 @@ describeEachBackend('a gradient step', ({ backend, tolerance }) => {
     const step = () =>
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(loss);
-        optimizer.applyGradients(grads);
+        optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
         tf.dispose(value);
       });
     // Adam creates its two moment variables per weight on the first step: that is state, not a leak.
@@ -32,7 +32,9 @@ describeEachBackend('a gradient step', ({ backend, tolerance }) => {
     expect(final).toBeLessThan(initial / 100);
     expectClose(w, [1, 1], { atol: 0.05, rtol: 0 });
     // The gradient itself is d/dw Σ(w − t)² = 2(w − t), checked at a fixed point.
-    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.sub(x, target))))(tf.tensor1d([3, -2])));
+    const g = tf.tidy(() =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.sub(x, target))))(tf.tensor1d([3, -2])),
+    );
     expectClose(g, [4, -6], tolerance);
     tf.dispose([g, target, w]);
     optimizer.dispose();

@@ -1,0 +1,2 @@
+export { broadcastShapes, formatShape, shapesEqual } from './shapes.js';
+export { toFloatTensor, type TensorInput } from './to-tensor.js';

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// The packaging test: what users install is what we test. Packs every published package with
+// `pnpm pack` (workspace: and catalog: versions resolved), checks each with publint, installs the
+// tarballs into an empty project outside the workspace with only their declared dependencies (from the
+// npm registry), and runs a script there that imports them and uses them, plus the `elbo` bin.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = mkdtempSync(path.join(tmpdir(), 'elbo-pack-'));
+const tarballs = path.join(work, 'tarballs');
+mkdirSync(tarballs);
+
+const dirs = ['packages', 'apps'].flatMap((d) =>
+  readdirSync(path.join(root, d)).map((p) => path.join(root, d, p)),
+);
+const published = dirs.filter((dir) => {
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  return pkg.private !== true;
+});
+
+function sh(cmd, args, cwd) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+    process.exit(1);
+  }
+  return r.stdout;
+}
+
+const deps = { '@tensorflow/tfjs-core': '4.22.0' };
+for (const dir of published) {
+  sh('pnpm', ['exec', 'publint', '--strict', '--level', 'warning'], dir);
+  const out = sh('pnpm', ['pack', '--pack-destination', tarballs, '--json'], dir);
+  const { name, filename } = JSON.parse(out);
+  deps[name] = `file:${filename}`;
+}
+console.log(
+  `packed ${published.length} packages: ${Object.keys(deps)
+    .filter((d) => d.startsWith('@elbo/'))
+    .join(', ')}`,
+);
+
+const project = path.join(work, 'project');
+mkdirSync(project);
+writeFileSync(
+  path.join(project, 'package.json'),
+  JSON.stringify({ name: 'elbo-pack-test', private: true, type: 'module', dependencies: deps }, null, 2),
+);
+// tfjs-node is an optional dependency of the CLI whose install downloads libtensorflow; this test checks
+// the fallback, as on a machine where that download fails.
+sh('npm', ['install', '--omit=optional', '--no-audit', '--no-fund', '--loglevel=error'], project);
+
+writeFileSync(
+  path.join(project, 'smoke.mjs'),
+  `
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { ElboError, toFloatTensor } from '@elbo/core';
+import { useBackend, listBackends } from '@elbo/backends';
+import * as distributions from '@elbo/distributions';
+import * as divergences from '@elbo/divergences';
+import * as inference from '@elbo/inference';
+import * as models from '@elbo/models';
+import * as datasets from '@elbo/datasets';
+for (const m of [distributions, divergences, inference, models, datasets]) assert.equal(typeof m, 'object');
+assert.equal(typeof ElboError, 'function');
+const choice = await useBackend('auto');
+assert.equal(choice.name, 'wasm', 'auto should fall back to wasm without tfjs-node: ' + choice.reason);
+const list = await listBackends();
+assert.equal(list.find((b) => b.name === 'tensorflow').available, false);
+const g = tf.grad((x) => tf.sum(tf.square(x)))(tf.tidy(() => toFloatTensor([1, 2], 'x', 'smoke')));
+assert.deepEqual(Array.from(g.dataSync()), [2, 4]);
+console.log('smoke: imports, wasm from the package, gradients: ok');
+`,
+);
+process.stdout.write(sh('node', ['smoke.mjs'], project));
+const json = execFileSync(path.join(project, 'node_modules', '.bin', 'elbo'), ['backends', '--json'], {
+  cwd: project,
+  encoding: 'utf8',
+});
+const report = JSON.parse(json);
+if (report.auto !== 'wasm') {
+  console.error(`installed elbo backends --json chose ${report.auto}, expected wasm`);
+  process.exit(1);
+}
+console.log('installed `elbo backends --json`: ok');
+rmSync(work, { recursive: true, force: true });
+console.log('packaging test: 1 passed, 0 failed');
