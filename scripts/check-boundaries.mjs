@@ -107,7 +107,9 @@ export function checkBoundaries(root) {
       files = [];
     }
     for (const file of files) {
-      const isTest = /\.test\.ts$/.test(file);
+      // Tests and their fixtures' helpers (src/**/fixtures/, never built or published) may use the test
+      // infrastructure: @elbo/testing, and @elbo/backends to switch backends.
+      const isTest = /\.test\.ts$/.test(file) || /[\\/]fixtures[\\/]/.test(file);
       const frel = path.relative(root, file);
       for (const spec of importsOf(readFileSync(file, 'utf8'))) {
         if (spec.startsWith('.') || spec.startsWith('node:') || spec.startsWith('#')) continue;
@@ -121,7 +123,7 @@ export function checkBoundaries(root) {
           continue;
         }
         if (!target.startsWith('@elbo/') || target === name) continue;
-        if (isTest && target === '@elbo/testing') continue;
+        if (isTest && (target === '@elbo/testing' || target === '@elbo/backends')) continue;
         if (allowed && !allowed.includes(target)) {
           violations.push(
             `${frel}: ${name} may not import ${target} (allowed: ${allowed.join(', ') || 'none'})`,

@@ -1,1 +1,11 @@
-export {};
+export { bernoulli } from './bernoulli.js';
+export { beta } from './beta.js';
+export { categorical } from './categorical.js';
+export { dirichlet } from './dirichlet.js';
+export { gamma } from './gamma.js';
+export { normal } from './normal.js';
+export { philox4x32 } from './philox.js';
+export { poisson } from './poisson.js';
+export { foldIn, isSeed, seed, splitSeed, toSeed, type Seed } from './seed.js';
+export { uniform, type UniformOptions } from './uniform.js';
+export { uniformBits } from './uniform-bits.js';

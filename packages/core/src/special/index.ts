@@ -1,1 +1,13 @@
-export {};
+export { digamma } from './digamma.js';
+export { expm1 } from './expm1.js';
+export { lgamma } from './lgamma.js';
+export { log1mExp } from './log1m-exp.js';
+export { log1p } from './log1p.js';
+export { log1pExp, softplus } from './log1p-exp.js';
+export { logAddExp } from './log-add-exp.js';
+export { logBeta } from './log-beta.js';
+export { logSigmoid } from './log-sigmoid.js';
+export { logSumExp } from './log-sum-exp.js';
+export { mvlgamma } from './mvlgamma.js';
+export { softplusInverse } from './softplus-inverse.js';
+export { trigamma } from './trigamma.js';
