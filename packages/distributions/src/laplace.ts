@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcastShapes, log1p, random, toSeed, type TensorInput } from '@elbo/core';
-import { disposeOnThrow } from './bernoulli.js';
+import { detachedMask, disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkFinite, checkPositive, parameter } from './parameters.js';
 import { real } from './support.js';
@@ -100,7 +100,11 @@ export class Laplace extends Distribution {
       this.checkValue(x, 'cdf');
       const d = tf.sub(x, this.loc);
       const tail = tf.mul(0.5, tf.exp(tf.neg(tf.div(tf.abs(d), this.scale))));
-      return tf.where(tf.less(d, 0), tail, tf.sub(1, tail));
+      return tf.where(
+        detachedMask(d, (t) => tf.less(t, 0)),
+        tail,
+        tf.sub(1, tail),
+      );
     });
   }
 }

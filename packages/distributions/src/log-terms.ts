@@ -21,7 +21,8 @@ function weightedLog(
     -Infinity,
     Infinity,
   );
-  const inside = tf.mul(c, logOf(tf.where(tf.logicalOr(cZero, atBoundary), safe, y)));
+  const replaced = detachedMask(c, (t) => tf.logicalOr(tf.equal(t, 0), tf.equal(y, boundary)));
+  const inside = tf.mul(c, logOf(tf.where(replaced, safe, y)));
   return tf.where(cZero, 0, tf.where(atBoundary, limit, inside));
 }
 

@@ -9,7 +9,7 @@ import {
   toSeed,
   type TensorInput,
 } from '@elbo/core';
-import { disposeOnThrow } from './bernoulli.js';
+import { detachedMask, disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkFinite, checkPositive, parameter } from './parameters.js';
 import { real } from './support.js';
@@ -136,7 +136,14 @@ export class StudentT extends Distribution {
   /** μ for ν > 1, NaN for ν ≤ 1 (torch, TFP). */
   override mean(): tf.Tensor {
     return tf.tidy(() =>
-      tf.broadcastTo(tf.where(tf.greater(this.df, 1), this.loc, Number.NaN), [...this.batchShape]),
+      tf.broadcastTo(
+        tf.where(
+          detachedMask(this.df, (t) => tf.greater(t, 1)),
+          this.loc,
+          Number.NaN,
+        ),
+        [...this.batchShape],
+      ),
     );
   }
 
@@ -144,10 +151,14 @@ export class StudentT extends Distribution {
   override variance(): tf.Tensor {
     return tf.tidy(() => {
       const nu = this.df;
-      const finite = tf.greater(nu, 2);
+      const finite = detachedMask(nu, (t) => tf.greater(t, 2));
       const safe = tf.where(finite, nu, 3);
       const v = tf.div(tf.mul(tf.square(this.scale), safe), tf.sub(safe, 2));
-      const undefinedOrInfinite = tf.where(tf.greater(nu, 1), Infinity, Number.NaN);
+      const undefinedOrInfinite = tf.where(
+        detachedMask(nu, (t) => tf.greater(t, 1)),
+        Infinity,
+        Number.NaN,
+      );
       return tf.broadcastTo(tf.where(finite, v, undefinedOrInfinite), [...this.batchShape]);
     });
   }

@@ -14,7 +14,7 @@ import {
   type Seed,
   type TensorInput,
 } from '@elbo/core';
-import { disposeOnThrow } from './bernoulli.js';
+import { detachedMask, disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { checkScaleTril, squareOrder } from './multivariate-normal-tril.js';
 import { allPlain, checkGreaterThan, parameter } from './parameters.js';
@@ -202,7 +202,11 @@ export class Wishart extends Distribution {
   override mode(): tf.Tensor {
     return tf.tidy(() => {
       const factor = tf.sub(this.df, this.order + 1);
-      const safe = tf.where(tf.greater(factor, 0), factor, NaN);
+      const safe = tf.where(
+        detachedMask(factor, (t) => tf.greater(t, 0)),
+        factor,
+        NaN,
+      );
       return tf.mul(this.perMatrix(safe), this.covarianceMatrix());
     });
   }
