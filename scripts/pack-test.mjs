@@ -78,6 +78,24 @@ console.log('smoke: imports, wasm from the package, gradients: ok');
 `,
 );
 process.stdout.write(sh('node', ['smoke.mjs'], project));
+
+// Each package README's example (the ```js block after `<!-- example`) runs against the installed tarballs,
+// so that what a user copies from npm works as written.
+let examples = 0;
+for (const dir of published) {
+  const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+  const match = /<!-- example[^>]*-->\s*```js\n([\s\S]*?)```/.exec(readme);
+  if (match === null) continue;
+  const file = `example-${path.basename(dir)}.mjs`;
+  writeFileSync(path.join(project, file), match[1]);
+  const output = sh('node', [file], project);
+  console.log(`${path.relative(root, dir)}/README.md example: ok (${output.split('\n').length - 1} lines of output)`);
+  examples++;
+}
+if (examples === 0) {
+  console.error('no README example found; expected a ```js block after <!-- example --> in the package READMEs');
+  process.exit(1);
+}
 const json = execFileSync(path.join(project, 'node_modules', '.bin', 'elbo'), ['backends', '--json'], {
   cwd: project,
   encoding: 'utf8',

@@ -1,6 +1,8 @@
 import { ElboError } from '@elbo/core';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_NAMES, type BackendName } from '@elbo/backends';
 import { backendsCommand } from './commands/backends.js';
+import { conformanceCommand } from './commands/conformance.js';
 import { processIo, type Io } from './io.js';
 
 const VERSION = '0.0.0';
@@ -22,7 +24,41 @@ export function buildProgram(io: Io, result: { code: number }): Command {
       result.code = await backendsCommand(options, io);
     });
 
+  program
+    .command('conformance')
+    .description('check distributions and KL divergences against a reference file, on one backend')
+    .requiredOption('--refs <file>', 'reference JSON (format of shared/refs/README.md)')
+    .addOption(
+      new Option('--backend <name>', 'backend to evaluate on')
+        .choices(['auto', ...BACKEND_NAMES])
+        .default('auto'),
+    )
+    .option('--atol <number>', 'absolute tolerance (default 1e-4)', parseNumber('--atol'))
+    .option('--rtol <number>', 'relative tolerance (default 1e-3)', parseNumber('--rtol'))
+    .option('--json', 'print one JSON object with every result')
+    .action(
+      async (options: {
+        refs: string;
+        backend: BackendName | 'auto';
+        json?: boolean;
+        atol?: number;
+        rtol?: number;
+      }) => {
+        result.code = await conformanceCommand(options, io);
+      },
+    );
+
   return program;
+}
+
+function parseNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+      throw new InvalidArgumentError(`${flag} must be a non-negative number, got '${value}'`);
+    }
+    return n;
+  };
 }
 
 /**
