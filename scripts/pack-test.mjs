@@ -89,11 +89,15 @@ for (const dir of published) {
   const file = `example-${path.basename(dir)}.mjs`;
   writeFileSync(path.join(project, file), match[1]);
   const output = sh('node', [file], project);
-  console.log(`${path.relative(root, dir)}/README.md example: ok (${output.split('\n').length - 1} lines of output)`);
+  console.log(
+    `${path.relative(root, dir)}/README.md example: ok (${output.split('\n').length - 1} lines of output)`,
+  );
   examples++;
 }
 if (examples === 0) {
-  console.error('no README example found; expected a ```js block after <!-- example --> in the package READMEs');
+  console.error(
+    'no README example found; expected a ```js block after <!-- example --> in the package READMEs',
+  );
   process.exit(1);
 }
 const json = execFileSync(path.join(project, 'node_modules', '.bin', 'elbo'), ['backends', '--json'], {

@@ -14,6 +14,11 @@ export interface ConformanceOptions {
   readonly rtol?: number;
 }
 
+/** A JSON.stringify replacer: JSON has no ±∞ or NaN, so they are written as "Infinity", "-Infinity", "NaN". */
+function finiteOrString(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+}
+
 function summarise(results: readonly ConformanceResult[]): string[] {
   const groups = new Map<string, { cases: number; failed: number; maxAbsError: number }>();
   for (const r of results) {
@@ -65,9 +70,8 @@ export async function conformanceCommand(options: ConformanceOptions, io: Io): P
   };
   const { results, passed, failed } = evaluateReferences(refs, tolerance);
   if (options.json === true) {
-    io.stdout(
-      `${JSON.stringify({ backend: choice.name, source: refs.source ?? null, tolerance, results, passed, failed })}\n`,
-    );
+    const report = { backend: choice.name, source: refs.source ?? null, tolerance, results, passed, failed };
+    io.stdout(`${JSON.stringify(report, finiteOrString)}\n`);
   } else {
     const lines = [
       `backend: ${choice.name} (${choice.reason})`,
@@ -81,7 +85,7 @@ export async function conformanceCommand(options: ConformanceOptions, io: Io): P
       lines.push('', 'failures:');
       for (const r of failures.slice(0, 20)) {
         lines.push(
-          `  ${r.kind}[${r.index}] ${r.family} ${r.quantity}: ${r.error ?? `max |error| ${r.maxAbsError}, actual ${JSON.stringify(r.actual)}, expected ${JSON.stringify(r.expected)}`}`,
+          `  ${r.kind}[${r.index}] ${r.family} ${r.quantity}: ${r.error ?? `max |error| ${r.maxAbsError}, actual ${JSON.stringify(r.actual, finiteOrString)}, expected ${JSON.stringify(r.expected)}`}`,
         );
       }
       if (failures.length > 20) lines.push(`  ... and ${failures.length - 20} more (--json lists all)`);

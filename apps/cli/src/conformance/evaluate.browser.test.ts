@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@elbo/backends';
 import { expect, it } from 'vitest';
