@@ -1,4 +1,5 @@
 export * from './args/index.js';
+export * from './autodiff/index.js';
 export * from './errors/index.js';
 export * from './linalg/index.js';
 export * from './special/index.js';

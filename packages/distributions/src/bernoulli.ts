@@ -4,6 +4,7 @@ import {
   DomainError,
   log1p,
   logSigmoid,
+  maskOf,
   random,
   softplus,
   toSeed,
@@ -87,24 +88,10 @@ export function disposeOnThrow<T>(owned: tf.Tensor[], body: () => T): T {
   }
 }
 
-/**
- * The boolean tensor `predicate(x)`, invisible to gradients. tfjs-core has no gradient for Equal, Greater,
- * Less, LessEqual or LogicalAnd, so `tf.grads` throws when such an op lies between a parameter and the
- * result, as the condition of a `tf.where` does; run inside `tf.customGrad`, the predicate is one tape
- * node with a zero gradient. Internal to the families of this package; call inside `tf.tidy`.
- */
-export function detachedMask(x: tf.Tensor, predicate: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
-  const masked = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const input = args[0] as tf.Tensor;
-    return { value: predicate(input), gradFunc: () => tf.zerosLike(input) };
-  });
-  return masked(x);
-}
-
 /** v·a, but 0 where v = 0 (so that 0·(−∞) = 0, as in xlogy). Internal; call inside `tf.tidy`. */
 export function weighted(v: tf.Tensor, a: tf.Tensor): tf.Tensor {
   return tf.where(
-    detachedMask(v, (t) => tf.equal(t, 0)),
+    maskOf([v], (t) => tf.equal(t, 0)),
     0,
     tf.mul(v, a),
   );
@@ -204,7 +191,7 @@ export class Bernoulli extends Distribution {
       this.checkValue(x);
       const l = this.logitsTensor();
       const lp = tf.add(weighted(x, logSigmoid(l)), weighted(tf.sub(1, x), logSigmoid(tf.neg(l))));
-      const inside = detachedMask(x, (t) => tf.logicalAnd(tf.greaterEqual(t, 0), tf.lessEqual(t, 1)));
+      const inside = maskOf([x], (t) => tf.logicalAnd(tf.greaterEqual(t, 0), tf.lessEqual(t, 1)));
       return tf.where(inside, lp, -Infinity);
     });
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { broadcastShapes, digamma, logBeta, random, toSeed, type TensorInput } from '@elbo/core';
-import { detachedMask, disposeOnThrow } from './bernoulli.js';
+import { broadcastShapes, digamma, logBeta, maskOf, random, toSeed, type TensorInput } from '@elbo/core';
+import { disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkPositive, parameter } from './parameters.js';
 import { unitInterval } from './support.js';
@@ -82,7 +82,7 @@ export class Beta extends Distribution {
       this.checkValue(x);
       const a = this.concentration1;
       const b = this.concentration0;
-      const outside = detachedMask(x, (t) => tf.logicalOr(tf.less(t, 0), tf.greater(t, 1)));
+      const outside = maskOf([x], (t) => tf.logicalOr(tf.less(t, 0), tf.greater(t, 1)));
       const xs = tf.where(outside, 0.5, x);
       const lp = tf.sub(tf.add(xlogy(tf.sub(a, 1), xs), xlog1my(tf.sub(b, 1), xs)), logBeta(a, b));
       return tf.where(outside, -Infinity, lp);

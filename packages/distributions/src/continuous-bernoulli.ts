@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expm1, log1p, random, softplus, toSeed, type TensorInput } from '@elbo/core';
-import { checkLogits, detachedMask, disposeOnThrow, readProbabilityParams } from './bernoulli.js';
+import { expm1, log1p, maskOf, random, softplus, toSeed, type TensorInput } from '@elbo/core';
+import { checkLogits, disposeOnThrow, readProbabilityParams } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkProbability, parameter } from './parameters.js';
 import { unitInterval } from './support.js';
@@ -31,7 +31,7 @@ function horner(t: tf.Tensor, coefficients: readonly number[]): tf.Tensor {
  */
 function logNormalizer(l: tf.Tensor): tf.Tensor {
   const a = tf.abs(l);
-  const small = detachedMask(a, (t) => tf.less(t, SERIES_MAX));
+  const small = maskOf([a], (t) => tf.less(t, SERIES_MAX));
   const s = tf.square(tf.where(small, l, 0));
   const series = tf.add(LOG_TWO, log1p(tf.mul(s, horner(s, [1 / 12, -1 / 720, 1 / 30240]))));
   const al = tf.where(small, 1, a);
@@ -44,7 +44,7 @@ function logNormalizer(l: tf.Tensor): tf.Tensor {
  * 1/a + e^{−a}/expm1(−a) for ℓ < 0 (no overflow, finite gradients); below: ½ + ℓ/12 − ℓ³/720 + ℓ⁵/30240.
  */
 function meanOf(l: tf.Tensor): tf.Tensor {
-  const small = detachedMask(l, (t) => tf.less(tf.abs(t), SERIES_MAX));
+  const small = maskOf([l], (t) => tf.less(tf.abs(t), SERIES_MAX));
   const ls = tf.where(small, l, 0);
   const series = tf.add(0.5, tf.mul(ls, horner(tf.square(ls), [1 / 12, -1 / 720, 1 / 30240])));
   const a = tf.where(small, 1, tf.abs(l));
@@ -55,7 +55,7 @@ function meanOf(l: tf.Tensor): tf.Tensor {
     small,
     series,
     tf.where(
-      detachedMask(l, (t) => tf.greater(t, 0)),
+      maskOf([l], (t) => tf.greater(t, 0)),
       upper,
       lower,
     ),
@@ -68,7 +68,7 @@ function meanOf(l: tf.Tensor): tf.Tensor {
  */
 function varianceOf(l: tf.Tensor): tf.Tensor {
   const a = tf.abs(l);
-  const small = detachedMask(a, (t) => tf.less(t, SERIES_MAX));
+  const small = maskOf([a], (t) => tf.less(t, SERIES_MAX));
   const s = tf.square(tf.where(small, l, 0));
   const series = horner(s, [1 / 12, -1 / 240, 1 / 6048, -1 / 172800]);
   const al = tf.where(small, 1, a);
@@ -86,8 +86,8 @@ function varianceOf(l: tf.Tensor): tf.Tensor {
  */
 function cdfOf(l: tf.Tensor, value: tf.Tensor): tf.Tensor {
   const x = tf.clipByValue(value, 0, 1);
-  const small = detachedMask(l, (t) => tf.less(tf.abs(t), EXPANSION_MAX));
-  const positive = detachedMask(l, (t) => tf.greaterEqual(t, EXPANSION_MAX));
+  const small = maskOf([l], (t) => tf.less(tf.abs(t), EXPANSION_MAX));
+  const positive = maskOf([l], (t) => tf.greaterEqual(t, EXPANSION_MAX));
   const ls = tf.where(small, l, 0);
   const xm1 = tf.sub(x, 1);
   const expansion = tf.add(
@@ -100,10 +100,10 @@ function cdfOf(l: tf.Tensor, value: tf.Tensor): tf.Tensor {
   const fromBelow = tf.div(expm1(tf.mul(ln, x)), expm1(ln));
   const inside = tf.where(small, expansion, tf.where(positive, fromAbove, fromBelow));
   return tf.where(
-    detachedMask(value, (t) => tf.lessEqual(t, 0)),
+    maskOf([value], (t) => tf.lessEqual(t, 0)),
     0,
     tf.where(
-      detachedMask(value, (t) => tf.greaterEqual(t, 1)),
+      maskOf([value], (t) => tf.greaterEqual(t, 1)),
       1,
       inside,
     ),
@@ -116,7 +116,7 @@ function cdfOf(l: tf.Tensor, value: tf.Tensor): tf.Tensor {
  * arguments that are safe where it is not used, so gradients stay finite.
  */
 function inverseTail(a: tf.Tensor, v: tf.Tensor): tf.Tensor {
-  const moderate = detachedMask(a, (t) => tf.less(t, 1));
+  const moderate = maskOf([a], (t) => tf.less(t, 1));
   const a1 = tf.where(moderate, a, 0.5);
   const near = tf.div(log1p(tf.mul(tf.sub(1, v), expm1(tf.neg(a1)))), a1);
   const a2 = tf.where(moderate, 1, a);
@@ -130,7 +130,7 @@ function inverseTail(a: tf.Tensor, v: tf.Tensor): tf.Tensor {
  */
 function icdfOf(l: tf.Tensor, u: tf.Tensor): tf.Tensor {
   const a = tf.abs(l);
-  const small = detachedMask(a, (t) => tf.less(t, EXPANSION_MAX));
+  const small = maskOf([a], (t) => tf.less(t, EXPANSION_MAX));
   const ls = tf.where(small, l, 0);
   const u1 = tf.mul(u, tf.sub(1, u));
   const expansion = tf.add(
@@ -144,7 +144,7 @@ function icdfOf(l: tf.Tensor, u: tf.Tensor): tf.Tensor {
     small,
     expansion,
     tf.where(
-      detachedMask(l, (t) => tf.greater(t, 0)),
+      maskOf([l], (t) => tf.greater(t, 0)),
       fromAbove,
       fromBelow,
     ),
@@ -233,7 +233,7 @@ export class ContinuousBernoulli extends Distribution {
   private logitsTensor(): tf.Tensor {
     if (this.parameterization === 'logits') return this.given;
     const p = tf.clipByValue(this.given, FLOAT32_EPS, 1 - FLOAT32_EPS);
-    const central = detachedMask(p, (t) => tf.less(tf.abs(tf.sub(t, 0.5)), 0.25));
+    const central = maskOf([p], (t) => tf.less(tf.abs(tf.sub(t, 0.5)), 0.25));
     const pc = tf.where(central, p, 0.5);
     const nearHalf = log1p(tf.div(tf.sub(tf.mul(2, pc), 1), tf.sub(1, pc)));
     const pt = tf.where(central, 0.25, p);
@@ -259,7 +259,7 @@ export class ContinuousBernoulli extends Distribution {
       const l = this.logitsTensor();
       const crossEntropy = tf.add(tf.mul(x, softplus(tf.neg(l))), tf.mul(tf.sub(1, x), softplus(l)));
       const lp = tf.sub(logNormalizer(l), crossEntropy);
-      const outside = detachedMask(x, (t) => tf.logicalOr(tf.less(t, 0), tf.greater(t, 1)));
+      const outside = maskOf([x], (t) => tf.logicalOr(tf.less(t, 0), tf.greater(t, 1)));
       return tf.where(outside, -Infinity, lp);
     });
   }
@@ -285,10 +285,10 @@ export class ContinuousBernoulli extends Distribution {
     return tf.tidy(() => {
       const l = this.logitsTensor();
       return tf.where(
-        detachedMask(l, (t) => tf.greater(t, 0)),
+        maskOf([l], (t) => tf.greater(t, 0)),
         1,
         tf.where(
-          detachedMask(l, (t) => tf.less(t, 0)),
+          maskOf([l], (t) => tf.less(t, 0)),
           0,
           Number.NaN,
         ),
@@ -315,7 +315,7 @@ export class ContinuousBernoulli extends Distribution {
     return tf.tidy(() => {
       const u = parameter(value as TensorInput, 'value', 'ContinuousBernoulli.icdf', []);
       this.checkValue(u, 'icdf');
-      const outside = detachedMask(u, (t) => tf.logicalOr(tf.less(t, 0), tf.greater(t, 1)));
+      const outside = maskOf([u], (t) => tf.logicalOr(tf.less(t, 0), tf.greater(t, 1)));
       return tf.where(outside, Number.NaN, icdfOf(this.logitsTensor(), tf.where(outside, 0.5, u)));
     });
   }

@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { digamma, formatShape, lgamma, random, ShapeError, toSeed, type TensorInput } from '@elbo/core';
-import { detachedMask, disposeOnThrow, weighted } from './bernoulli.js';
+import {
+  digamma,
+  formatShape,
+  lgamma,
+  maskOf,
+  random,
+  ShapeError,
+  toSeed,
+  type TensorInput,
+} from '@elbo/core';
+import { disposeOnThrow, weighted } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkPositive, parameter } from './parameters.js';
 import { simplex } from './support.js';
@@ -73,13 +82,13 @@ export class Dirichlet extends Distribution {
       const a = this.concentration;
       const am1 = tf.sub(a, 1);
       // xlogy(α − 1, x), with the log of a clamped x so that the unused branch has no NaN gradient.
-      const positive = detachedMask(x, (t) => tf.greater(t, 0));
+      const positive = maskOf([x], (t) => tf.greater(t, 0));
       const logX = tf.where(positive, tf.log(tf.where(positive, x, 1)), -Infinity);
       const terms = weighted(am1, logX);
       const normaliser = tf.sub(lgamma(tf.sum(a, -1)), tf.sum(lgamma(a), -1));
       const lp = tf.add(tf.sum(terms, -1), normaliser);
       return tf.where(
-        detachedMask(x, (t) => simplex.contains(t)),
+        maskOf([x], (t) => simplex.contains(t)),
         lp,
         -Infinity,
       );

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expm1, log1p, random, toSeed, type TensorInput } from '@elbo/core';
-import { detachedMask, disposeOnThrow } from './bernoulli.js';
+import { expm1, log1p, maskOf, random, toSeed, type TensorInput } from '@elbo/core';
+import { disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkPositive, parameter } from './parameters.js';
 import { nonNegative } from './support.js';
@@ -57,7 +57,7 @@ export class Exponential extends Distribution {
     return tf.tidy(() => {
       const x = parameter(value as TensorInput, 'value', 'Exponential.logProb', []);
       this.checkValue(x);
-      const outside = detachedMask(x, (t) => tf.less(t, 0));
+      const outside = maskOf([x], (t) => tf.less(t, 0));
       const lp = tf.sub(tf.log(this.rate), tf.mul(this.rate, tf.where(outside, 0, x)));
       return tf.where(outside, -Infinity, lp);
     });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { broadcastShapes, digamma, lgamma, random, toSeed, type TensorInput } from '@elbo/core';
-import { detachedMask, disposeOnThrow } from './bernoulli.js';
+import { broadcastShapes, digamma, lgamma, maskOf, random, toSeed, type TensorInput } from '@elbo/core';
+import { disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkPositive, parameter } from './parameters.js';
 import { nonNegative } from './support.js';
@@ -75,7 +75,7 @@ export class Gamma extends Distribution {
       this.checkValue(x);
       const a = this.concentration;
       const b = this.rate;
-      const outside = detachedMask(x, (t) => tf.less(t, 0));
+      const outside = maskOf([x], (t) => tf.less(t, 0));
       const xs = tf.where(outside, 1, x);
       const lp = tf.sub(
         tf.add(tf.mul(a, tf.log(b)), xlogy(tf.sub(a, 1), xs)),
@@ -108,7 +108,7 @@ export class Gamma extends Distribution {
     return tf.tidy(() => {
       // Exactly +0 for α ≤ 1 (relu gives −0 on WebGL).
       const a = this.concentration;
-      const atZero = detachedMask(a, (t) => tf.lessEqual(t, 1));
+      const atZero = maskOf([a], (t) => tf.lessEqual(t, 1));
       return tf.broadcastTo(tf.where(atZero, 0, tf.div(tf.sub(a, 1), this.rate)), [...this.batchShape]);
     });
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { random, toSeed, type TensorInput } from '@elbo/core';
-import { detachedMask, disposeOnThrow } from './bernoulli.js';
+import { maskOf, random, toSeed, type TensorInput } from '@elbo/core';
+import { disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkPositive, parameter } from './parameters.js';
 import { nonNegative } from './support.js';
@@ -59,7 +59,7 @@ export class HalfNormal extends Distribution {
     return tf.tidy(() => {
       const x = parameter(value as TensorInput, 'value', 'HalfNormal.logProb', []);
       this.checkValue(x);
-      const outside = detachedMask(x, (t) => tf.less(t, 0));
+      const outside = maskOf([x], (t) => tf.less(t, 0));
       const z = tf.div(tf.where(outside, 0, x), this.scale);
       const lp = tf.sub(tf.sub(HALF_LOG_TWO_OVER_PI, tf.log(this.scale)), tf.mul(0.5, tf.square(z)));
       return tf.where(outside, -Infinity, lp);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { broadcastShapes, log1p, random, toSeed, type TensorInput } from '@elbo/core';
-import { detachedMask, disposeOnThrow } from './bernoulli.js';
+import { broadcastShapes, log1p, maskOf, random, toSeed, type TensorInput } from '@elbo/core';
+import { disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkFinite, checkPositive, parameter } from './parameters.js';
 import { real } from './support.js';
@@ -101,7 +101,7 @@ export class Laplace extends Distribution {
       const d = tf.sub(x, this.loc);
       const tail = tf.mul(0.5, tf.exp(tf.neg(tf.div(tf.abs(d), this.scale))));
       return tf.where(
-        detachedMask(d, (t) => tf.less(t, 0)),
+        maskOf([d], (t) => tf.less(t, 0)),
         tail,
         tf.sub(1, tail),
       );

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { broadcastShapes, expm1, random, toSeed, type TensorInput } from '@elbo/core';
-import { detachedMask, disposeOnThrow } from './bernoulli.js';
+import { broadcastShapes, expm1, maskOf, random, toSeed, type TensorInput } from '@elbo/core';
+import { disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkFinite, checkPositive, parameter } from './parameters.js';
 import { positive } from './support.js';
@@ -68,7 +68,7 @@ export class LogNormal extends Distribution {
     return tf.tidy(() => {
       const x = parameter(value as TensorInput, 'value', 'LogNormal.logProb', []);
       this.checkValue(x);
-      const outside = detachedMask(x, (t) => tf.lessEqual(t, 0));
+      const outside = maskOf([x], (t) => tf.lessEqual(t, 0));
       const logX = tf.log(tf.where(outside, 1, x));
       const z = tf.div(tf.sub(logX, this.loc), this.scale);
       const lp = tf.sub(
@@ -112,7 +112,7 @@ export class LogNormal extends Distribution {
     return tf.tidy(() => {
       const x = parameter(value as TensorInput, 'value', 'LogNormal.cdf', []);
       this.checkValue(x, 'cdf');
-      const outside = detachedMask(x, (t) => tf.lessEqual(t, 0));
+      const outside = maskOf([x], (t) => tf.lessEqual(t, 0));
       const z = tf.div(tf.sub(tf.log(tf.where(outside, 1, x)), this.loc), tf.mul(this.scale, Math.SQRT2));
       return tf.where(outside, 0, tf.mul(0.5, tf.add(1, tf.erf(z))));
     });

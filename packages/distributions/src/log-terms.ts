@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { log1p } from '@elbo/core';
-import { detachedMask } from './bernoulli.js';
+import { log1p, maskOf } from '@elbo/core';
 
 /**
  * c·log(y) at y = `boundary`, where log(·) there is −∞: 0 for c = 0 (a density term that is absent),
@@ -14,14 +13,14 @@ function weightedLog(
   boundary: number,
   safe: number,
 ) {
-  const cZero = detachedMask(c, (t) => tf.equal(t, 0));
-  const atBoundary = detachedMask(y, (t) => tf.equal(t, boundary));
+  const cZero = maskOf([c], (t) => tf.equal(t, 0));
+  const atBoundary = maskOf([y], (t) => tf.equal(t, boundary));
   const limit = tf.where(
-    detachedMask(c, (t) => tf.greater(t, 0)),
+    maskOf([c], (t) => tf.greater(t, 0)),
     -Infinity,
     Infinity,
   );
-  const replaced = detachedMask(c, (t) => tf.logicalOr(tf.equal(t, 0), tf.equal(y, boundary)));
+  const replaced = maskOf([c], (t) => tf.logicalOr(tf.equal(t, 0), tf.equal(y, boundary)));
   const inside = tf.mul(c, logOf(tf.where(replaced, safe, y)));
   return tf.where(cZero, 0, tf.where(atBoundary, limit, inside));
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { lgamma, log1p, random, toSeed, type TensorInput } from '@elbo/core';
-import { detachedMask, disposeOnThrow, weighted } from './bernoulli.js';
+import { lgamma, log1p, maskOf, random, toSeed, type TensorInput } from '@elbo/core';
+import { disposeOnThrow, weighted } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkPositive, parameter } from './parameters.js';
 import { nonNegativeInteger } from './support.js';
@@ -32,7 +32,7 @@ const SADDLE_MIN = 10;
  */
 function saddlePointLogProb(k: tf.Tensor, rate: tf.Tensor): tf.Tensor {
   const u = tf.div(tf.sub(k, rate), rate);
-  const near = detachedMask(u, (t) => tf.less(tf.abs(t), 0.5));
+  const near = maskOf([u], (t) => tf.less(tf.abs(t), 0.5));
   const uNear = tf.where(near, u, 0);
   const fNear = tf.sub(tf.mul(tf.add(1, uNear), log1p(uNear)), uNear);
   const r = tf.where(near, 1, tf.div(k, rate));
@@ -107,10 +107,10 @@ export class Poisson extends Distribution {
       this.checkValue(x);
       const rate = this.rate;
       const direct = tf.sub(tf.sub(weighted(x, tf.log(rate)), rate), lgamma(tf.add(tf.maximum(x, 0), 1)));
-      const large = detachedMask(x, (t) => tf.greaterEqual(t, SADDLE_MIN));
+      const large = maskOf([x], (t) => tf.greaterEqual(t, SADDLE_MIN));
       const lp = tf.where(large, saddlePointLogProb(tf.where(large, x, SADDLE_MIN), rate), direct);
       return tf.where(
-        detachedMask(x, (t) => tf.less(t, 0)),
+        maskOf([x], (t) => tf.less(t, 0)),
         -Infinity,
         lp,
       );
@@ -136,7 +136,7 @@ export class Poisson extends Distribution {
       const correction = tf.mul(inv, tf.add(1 / 12, tf.mul(inv, tf.add(1 / 24, tf.mul(inv, 19 / 360)))));
       const asymptotic = tf.sub(tf.add(tf.mul(0.5, tf.log(large)), HALF_LOG_TWO_PI_E), correction);
       return tf.where(
-        detachedMask(rate, (t) => tf.less(t, ENTROPY_SWITCH)),
+        maskOf([rate], (t) => tf.less(t, ENTROPY_SWITCH)),
         direct,
         asymptotic,
       );

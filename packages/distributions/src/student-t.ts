@@ -4,12 +4,13 @@ import {
   digamma,
   lgamma,
   log1p,
+  maskOf,
   random,
   splitSeed,
   toSeed,
   type TensorInput,
 } from '@elbo/core';
-import { detachedMask, disposeOnThrow } from './bernoulli.js';
+import { disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkFinite, checkPositive, parameter } from './parameters.js';
 import { real } from './support.js';
@@ -138,7 +139,7 @@ export class StudentT extends Distribution {
     return tf.tidy(() =>
       tf.broadcastTo(
         tf.where(
-          detachedMask(this.df, (t) => tf.greater(t, 1)),
+          maskOf([this.df], (t) => tf.greater(t, 1)),
           this.loc,
           Number.NaN,
         ),
@@ -151,11 +152,11 @@ export class StudentT extends Distribution {
   override variance(): tf.Tensor {
     return tf.tidy(() => {
       const nu = this.df;
-      const finite = detachedMask(nu, (t) => tf.greater(t, 2));
+      const finite = maskOf([nu], (t) => tf.greater(t, 2));
       const safe = tf.where(finite, nu, 3);
       const v = tf.div(tf.mul(tf.square(this.scale), safe), tf.sub(safe, 2));
       const undefinedOrInfinite = tf.where(
-        detachedMask(nu, (t) => tf.greater(t, 1)),
+        maskOf([nu], (t) => tf.greater(t, 1)),
         Infinity,
         Number.NaN,
       );

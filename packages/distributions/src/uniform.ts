@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { broadcastShapes, DomainError, random, toSeed, type TensorInput } from '@elbo/core';
-import { detachedMask, disposeOnThrow } from './bernoulli.js';
+import { broadcastShapes, DomainError, maskOf, random, toSeed, type TensorInput } from '@elbo/core';
+import { disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { allPlain, checkFinite, formatFloat32, parameter } from './parameters.js';
 import { interval, type Support } from './support.js';
@@ -84,9 +84,7 @@ export class Uniform extends Distribution {
     return tf.tidy(() => {
       const x = parameter(value as TensorInput, 'value', 'Uniform.logProb', []);
       this.checkValue(x);
-      const inside = detachedMask(x, (t) =>
-        tf.logicalAnd(tf.greaterEqual(t, this.low), tf.less(t, this.high)),
-      );
+      const inside = maskOf([x], (t) => tf.logicalAnd(tf.greaterEqual(t, this.low), tf.less(t, this.high)));
       return tf.where(inside, tf.neg(tf.log(tf.sub(this.high, this.low))), -Infinity);
     });
   }

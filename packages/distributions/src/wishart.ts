@@ -6,6 +6,7 @@ import {
   DomainError,
   logAbsDetTriangular,
   logDetFromCholesky,
+  maskOf,
   mvlgamma,
   random,
   splitSeed,
@@ -14,7 +15,7 @@ import {
   type Seed,
   type TensorInput,
 } from '@elbo/core';
-import { detachedMask, disposeOnThrow } from './bernoulli.js';
+import { disposeOnThrow } from './bernoulli.js';
 import { Distribution, type DistributionOptions, type SampleShape, type SeedLike } from './distribution.js';
 import { checkScaleTril, squareOrder } from './multivariate-normal-tril.js';
 import { allPlain, checkGreaterThan, parameter } from './parameters.js';
@@ -203,7 +204,7 @@ export class Wishart extends Distribution {
     return tf.tidy(() => {
       const factor = tf.sub(this.df, this.order + 1);
       const safe = tf.where(
-        detachedMask(factor, (t) => tf.greater(t, 0)),
+        maskOf([factor], (t) => tf.greater(t, 0)),
         factor,
         NaN,
       );

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expm1, log1p, log1pExp, toFloatTensor, type TensorInput } from '@elbo/core';
+import { expm1, log1p, log1pExp, maskOf, toFloatTensor, type TensorInput } from '@elbo/core';
 import { checkBoolean, checkFiniteNumber, checkOptions } from './options.js';
-import { mask } from './mask.js';
 import { expm1MinusX, exponentialSeries, seriesNearZero } from './stable.js';
 
 /**
@@ -32,7 +31,7 @@ function selfNormalized(options: CsiszarOptions | undefined, fn: string): boolea
  * i.e. where q(x) = 0, keeping NaN out of both the value and the gradient.
  */
 function withZero(t: tf.Tensor, atZero: number, fn: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
-  const zero = mask([t], (x) => tf.equal(x, -Infinity));
+  const zero = maskOf([t], (x) => tf.equal(x, -Infinity));
   return tf.where(zero, tf.fill(t.shape, atZero), fn(tf.where(zero, tf.zerosLike(t), t)));
 }
 
@@ -119,7 +118,7 @@ export function amariAlpha(alpha: number, options?: CsiszarOptions): CsiszarFunc
 
 /** u·log(1 + 1/u) = eᵗ·softplus(−t), which tends to 1 as t → ∞ (where eᵗ overflows). */
 function uLog1pInverse(t: tf.Tensor): tf.Tensor {
-  const positive = mask([t], (x) => tf.greater(x, 0));
+  const positive = maskOf([t], (x) => tf.greater(x, 0));
   const tNeg = tf.where(positive, tf.zerosLike(t), t);
   const tPos = tf.where(positive, t, tf.onesLike(t));
   const atNegative = tf.mul(tf.exp(tNeg), log1pExp(tf.neg(tNeg)));
@@ -164,7 +163,7 @@ export function jensenShannon(logu: TensorInput, options?: CsiszarOptions): tf.T
     const direct = (x: tf.Tensor): tf.Tensor => tf.neg(tf.add(log1pExp(x), uLog1pInverse(x)));
     if (!normalised) return withZero(t, 0, direct);
     return withZero(t, Math.LN2, (s) => {
-      const near = mask([s], (x) => tf.less(tf.abs(x), 1));
+      const near = maskOf([s], (x) => tf.less(tf.abs(x), 1));
       const sNear = tf.where(near, s, tf.zerosLike(s));
       const sFar = tf.where(near, tf.fill(s.shape, 2), s);
       const nearValue = tf.sub(

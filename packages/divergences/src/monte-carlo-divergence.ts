@@ -5,13 +5,13 @@ import {
   formatShape,
   ShapeError,
   shapesEqual,
+  stopGradient,
   toSeed,
   type Seed,
 } from '@elbo/core';
 import { Distribution } from '@elbo/distributions';
 import type { CsiszarFunction } from './csiszar.js';
 import { checkCount, checkOptions } from './options.js';
-import { stopGradient } from './stop-gradient.js';
 
 /** Options of {@link monteCarloDivergence} (and of `klDivergence`'s `monteCarlo`). */
 export interface MonteCarloOptions {

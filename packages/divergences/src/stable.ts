@@ -2,8 +2,7 @@
 // catastrophically in float32 when written naively near a point (usually 0), evaluated there by a power
 // series instead. Not exported from the package.
 import * as tf from '@tensorflow/tfjs-core';
-import { expm1 } from '@elbo/core';
-import { mask } from './mask.js';
+import { expm1, maskOf } from '@elbo/core';
 
 /** Coefficients c₀, c₁, …, cₙ of c₀ + c₁t + … + cₙtⁿ, evaluated by Horner's rule. */
 function horner(t: tf.Tensor, coefficients: readonly number[]): tf.Tensor {
@@ -24,7 +23,7 @@ export function seriesNearZero(
   direct: (t: tf.Tensor) => tf.Tensor,
 ): tf.Tensor {
   return tf.tidy(() => {
-    const small = mask([t], (x) => tf.less(tf.abs(x), radius));
+    const small = maskOf([t], (x) => tf.less(tf.abs(x), radius));
     const tSmall = tf.where(small, t, tf.zerosLike(t));
     const tLarge = tf.where(small, tf.fill(t.shape, 2 * radius), t);
     return tf.where(small, horner(tSmall, series), direct(tLarge));

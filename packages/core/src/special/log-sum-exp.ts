@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { ArgumentError } from '../errors/errors.js';
 import { log1pOp } from './log1p.js';
-import { mask } from './mask.js';
+import { maskOf } from '../autodiff/mask-of.js';
 
 /** The axes to reduce, each in [0, rank), or an {@link ArgumentError} naming logSumExp and 'axis'. */
 function reductionAxes(axis: number | readonly number[] | undefined, rank: number): number[] {
@@ -58,7 +58,7 @@ function softmax(x: tf.Tensor, axes: number[]): tf.Tensor {
     tf.sub(
       x,
       tf.where(
-        mask([m], (t) => tf.isFinite(t)),
+        maskOf([m], (t) => tf.isFinite(t)),
         m,
         0,
       ),
@@ -66,7 +66,7 @@ function softmax(x: tf.Tensor, axes: number[]): tf.Tensor {
   );
   const sum = tf.sum(e, axes, true);
   return tf.where(
-    mask([sum], (t) => tf.equal(t, 0)),
+    maskOf([sum], (t) => tf.equal(t, 0)),
     0,
     tf.div(e, sum),
   );

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { ArgumentError } from '../errors/errors.js';
 import { lgammaOp } from './lgamma.js';
-import { mask } from './mask.js';
+import { maskOf } from '../autodiff/mask-of.js';
 
 /**
  * The multivariate log-gamma function of dimension p, elementwise:
@@ -33,7 +33,7 @@ export function mvlgamma(x: TensorInput, p: number): tf.Tensor {
     const terms = lgammaOp(tf.add(tf.expandDims(xt, -1), offsets));
     const value = tf.add(tf.sum(terms, -1), (p * (p - 1) * Math.log(Math.PI)) / 4);
     return tf.where(
-      mask([xt], (t) => tf.lessEqual(t, (p - 1) / 2)),
+      maskOf([xt], (t) => tf.lessEqual(t, (p - 1) / 2)),
       NaN,
       value,
     );

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mask } from './mask.js';
+import { maskOf } from '../autodiff/mask-of.js';
 import { polynomial } from './polynomial.js';
 import { nearestIntegerOffset, sinPi } from './sin-pi.js';
 
@@ -32,7 +32,7 @@ function tetragammaPositive(z: tf.Tensor): tf.Tensor {
  * @example tf.tidy(() => tetragamma(tf.tensor([1]))) // [-2.4041138] (−2ζ(3))
  */
 export function tetragamma(x: tf.Tensor): tf.Tensor {
-  const negative = mask([x], (t) => tf.less(t, 0));
+  const negative = maskOf([x], (t) => tf.less(t, 0));
   const z = tf.where(negative, tf.sub(1, x), x);
   const positive = tetragammaPositive(z);
   const r = tf.where(negative, nearestIntegerOffset(x), 0.25);

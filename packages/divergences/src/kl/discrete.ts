@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { formatShape, logSigmoid, ShapeError } from '@elbo/core';
-import { mask } from '../mask.js';
+import { formatShape, logSigmoid, maskOf, ShapeError } from '@elbo/core';
 import { expm1MinusX } from '../stable.js';
 import type { RateParams } from './gamma.js';
 
@@ -20,8 +19,8 @@ export interface ProbabilityParams {
  */
 function sumOfTerms(pk: tf.Tensor, logPk: tf.Tensor, qk: tf.Tensor, logQk: tf.Tensor): tf.Tensor {
   const terms = tf.mul(pk, tf.sub(logPk, logQk));
-  const qZero = mask([qk], (x) => tf.equal(x, 0));
-  const pZero = mask([pk], (x) => tf.equal(x, 0));
+  const qZero = maskOf([qk], (x) => tf.equal(x, 0));
+  const pZero = maskOf([pk], (x) => tf.equal(x, 0));
   const withInfinity = tf.where(qZero, tf.fill(terms.shape, Infinity), terms);
   return tf.sum(tf.where(pZero, tf.zerosLike(withInfinity), withInfinity), -1);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mask } from '../mask.js';
+import { maskOf } from '@elbo/core';
 import type { LocScaleParams } from './location-scale.js';
 
 /** What the uniform KL formulas read of a distribution: the interval [low, high], low < high. */
@@ -18,7 +18,7 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
  */
 export function klUniformUniform(p: IntervalParams, q: IntervalParams): tf.Tensor {
   return tf.tidy(() => {
-    const inside = mask([p.low, p.high, q.low, q.high], (a1, b1, a2, b2) =>
+    const inside = maskOf([p.low, p.high, q.low, q.high], (a1, b1, a2, b2) =>
       tf.logicalAnd(tf.lessEqual(a2!, a1!), tf.lessEqual(b1!, b2!)),
     );
     const finite = tf.sub(tf.log(tf.sub(q.high, q.low)), tf.log(tf.sub(p.high, p.low)));

@@ -1,0 +1,2 @@
+export { maskOf } from './mask-of.js';
+export { stopGradient } from './stop-gradient.js';
