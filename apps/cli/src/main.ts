@@ -2,6 +2,7 @@ import { ElboError } from '@elbo/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '@elbo/backends';
 import { backendsCommand } from './commands/backends.js';
+import { CAVI_MODELS, caviCommand, type CaviCommandOptions } from './commands/cavi.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { processIo, type Io } from './io.js';
 
@@ -48,7 +49,41 @@ export function buildProgram(io: Io, result: { code: number }): Command {
       },
     );
 
+  program
+    .command('cavi')
+    .description('fit a conjugate model by coordinate-ascent VI, printing the ELBO after every sweep')
+    .addOption(new Option('--model <name>', 'the model').choices([...CAVI_MODELS]).makeOptionMandatory())
+    .requiredOption('--data <file>', 'data: .csv (one point per line, numbers separated by commas) or .json')
+    .option('--components <k>', 'mixture components (blei-gmm: 3, gmm: 6)', parseInteger('--components', 1))
+    .option(
+      '--weight-prior <a>',
+      'gmm: Dirichlet concentration of the weights (default 1/K)',
+      parseNumber('--weight-prior'),
+    )
+    .option(
+      '--prior <k=v,...>',
+      'prior parameters: normal-gamma mu0,lambda0,a0,b0 (0,1,1,1; Gamma by rate); blei-gmm sigma2 (25); gmm meanPrecision, degreesOfFreedom',
+    )
+    .option('--max-iter <n>', 'most sweeps (1000)', parseInteger('--max-iter', 1))
+    .option('--tol <t>', 'stop when the relative ELBO change falls below t (1e-6)', parseNumber('--tol'))
+    .option('--seed <s>', 'seed of the initialisation (0)', parseInteger('--seed', 0))
+    .addOption(new Option('--backend <name>', 'backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--json', 'print one JSON object: the posterior and the ELBO trace')
+    .action(async (options: CaviCommandOptions) => {
+      result.code = await caviCommand(options, io);
+    });
+
   return program;
+}
+
+function parseInteger(flag: string, min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got '${value}'`);
+    }
+    return n;
+  };
 }
 
 function parseNumber(flag: string): (value: string) => number {

@@ -1,1 +1,2 @@
-export {};
+export * from './cavi/index.js';
+export * from './natural-gradient/index.js';

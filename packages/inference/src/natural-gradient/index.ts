@@ -1,0 +1,5 @@
+export {
+  gaussianMixtureSvi,
+  GaussianMixtureSvi,
+  type GaussianMixtureSviOptions,
+} from './gaussian-mixture-svi.js';
