@@ -4,6 +4,7 @@ import { BACKEND_NAMES, type BackendName } from '@elbo/backends';
 import { backendsCommand } from './commands/backends.js';
 import { CAVI_MODELS, caviCommand, type CaviCommandOptions } from './commands/cavi.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { FIT_DIVERGENCES, fitCommand, type FitCommandOptions } from './commands/fit.js';
 import { processIo, type Io } from './io.js';
 
 const VERSION = '0.0.0';
@@ -73,7 +74,65 @@ export function buildProgram(io: Io, result: { code: number }): Command {
       result.code = await caviCommand(options, io);
     });
 
+  program
+    .command('fit')
+    .description(
+      'fit q = Normal(loc, scale) to a Gaussian mixture by minimising a divergence; animate it as a GIF',
+    )
+    .option(
+      '--target-weights <w,...>',
+      'mixture weights (normalised)',
+      parseList('--target-weights'),
+      [0.3, 0.7],
+    )
+    .option('--target-locs <m,...>', 'component means', parseList('--target-locs'), [-2, 1.5])
+    .option(
+      '--target-scales <s,...>',
+      'component standard deviations',
+      parseList('--target-scales'),
+      [0.5, 1],
+    )
+    .addOption(
+      new Option('--divergence <name>', 'what to minimise')
+        .choices([...FIT_DIVERGENCES])
+        .default('kl-reverse'),
+    )
+    .option('--alpha <a>', 'α of --divergence alpha (Amari)', parseFinite('--alpha'), 0.5)
+    .option('--steps <n>', 'Adam steps', parseInteger('--steps', 1), 500)
+    .option('--lr <r>', 'Adam learning rate', parseNumber('--lr'), 0.05)
+    .option('--samples <k>', 'draws from q per step', parseInteger('--samples', 1), 64)
+    .option('--seed <s>', 'seed of the draws', parseInteger('--seed', 0), 0)
+    .option('--init-loc <m>', 'initial loc of q', parseFinite('--init-loc'), 0)
+    .option('--init-scale <s>', 'initial scale of q', parseNumber('--init-scale'), 2)
+    .option('--frames <n>', 'frames of the animation', parseInteger('--frames', 1), 60)
+    .option('--out <file>', 'write the animation (an animated GIF) here')
+    .addOption(new Option('--backend <name>', 'backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--json', 'end with one JSON line { loc, scale, divergence, history }')
+    .action(async (options: FitCommandOptions) => {
+      result.code = await fitCommand(options, io);
+    });
+
   return program;
+}
+
+function parseList(flag: string): (value: string) => number[] {
+  return (value) => {
+    const items = value.split(',').map((v) => v.trim());
+    const numbers = items.map(Number);
+    if (items.some((v) => v === '') || numbers.some((n) => !Number.isFinite(n))) {
+      throw new InvalidArgumentError(`${flag} must be numbers separated by commas, got '${value}'`);
+    }
+    return numbers;
+  };
+}
+
+function parseFinite(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n))
+      throw new InvalidArgumentError(`${flag} must be a number, got '${value}'`);
+    return n;
+  };
 }
 
 function parseInteger(flag: string, min: number): (value: string) => number {

@@ -32,7 +32,7 @@ export interface FitFrame {
   readonly q: readonly number[];
   /** The density axis runs from 0 to this (the same in every frame). */
   readonly densityMax: number;
-  /** The divergence at steps 0..k (this frame shows the first k + 1). */
+  /** The divergence (smoothed, as drawn) at steps 0..k (this frame shows the first k + 1). */
   readonly history: readonly number[];
   /** The number of steps of the whole run (the divergence panel's x range). */
   readonly totalSteps: number;
@@ -52,7 +52,14 @@ export function renderFitFrame(frame: FitFrame, width = 480, height = 320): Rast
   const x = linearScale([xs[0] ?? 0, xs[xs.length - 1] ?? 1], [margin, width - margin]);
   const y = linearScale([0, frame.densityMax], [split - margin, margin]);
   // The target, filled down to the axis, then its outline; q on top.
-  xs.forEach((v, i) => r.line(x(v), y(0), x(v), y(frame.target[i] ?? 0), FIT_COLORS.targetFill));
+  for (let i = 1; i < xs.length; i++) {
+    const [xa, xb] = [x(xs[i - 1]!), x(xs[i]!)];
+    const [ya, yb] = [frame.target[i - 1] ?? 0, frame.target[i] ?? 0];
+    for (let px = Math.round(xa); px <= Math.round(xb); px++) {
+      const t = xb > xa ? (px - xa) / (xb - xa) : 0;
+      r.line(px, y(0), px, y(ya + t * (yb - ya)), FIT_COLORS.targetFill);
+    }
+  }
   r.polyline(
     xs.map((v, i) => [x(v), y(frame.target[i] ?? 0)] as const),
     FIT_COLORS.target,
