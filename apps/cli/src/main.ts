@@ -1,9 +1,10 @@
 import { ElboError } from '@elbo/core';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '@elbo/backends';
 import { backendsCommand } from './commands/backends.js';
 import { CAVI_MODELS, caviCommand, type CaviCommandOptions } from './commands/cavi.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { DATASET_NAMES, dataDownloadCommand } from './commands/data.js';
 import { FIT_DIVERGENCES, fitCommand, type FitCommandOptions } from './commands/fit.js';
 import { processIo, type Io } from './io.js';
 
@@ -110,6 +111,19 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option('--json', 'end with one JSON line { loc, scale, divergence, history }')
     .action(async (options: FitCommandOptions) => {
       result.code = await fitCommand(options, io);
+    });
+
+  program
+    .command('data')
+    .description('data sets')
+    .command('download')
+    .description('download a data set of the MNIST family (IDX files) and check its checksums')
+    .addArgument(new Argument('<dataset>', 'which data set').choices([...DATASET_NAMES]))
+    .requiredOption('--to <dir>', 'the folder to write the files into')
+    .option('--mirror <url>', 'a base URL to download from instead of the standard one')
+    .option('--json', 'print one JSON object')
+    .action(async (dataset: string, options: { to: string; mirror?: string; json?: boolean }) => {
+      result.code = await dataDownloadCommand({ dataset, ...options }, io);
     });
 
   return program;
