@@ -1,1 +1,2 @@
-export {};
+export * from './checkpoint/index.js';
+export * from './trainer/index.js';

@@ -1,0 +1,17 @@
+export { fit } from './fit.js';
+export type {
+  CallbackResult,
+  EpochEndEvent,
+  FitCallbacks,
+  FitCheckpoint,
+  FitData,
+  FitOptions,
+  FitResult,
+  StepEvent,
+} from './fit-options.js';
+export {
+  NonFiniteTrainingError,
+  type LastGoodStep,
+  type NonFiniteTrainingDiagnosis,
+} from './non-finite-training-error.js';
+export type { Json, LossOptions, LossResult, TrainableModel } from './trainable.js';

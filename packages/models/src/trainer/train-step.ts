@@ -1,0 +1,105 @@
+// Internal: one gradient step of the trainer, with clipping and the non-finite checks.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Seed } from '@elbo/core';
+import type { TrainableModel } from './trainable.js';
+
+/** A step's outcome: its numbers, or what went non-finite (nothing was updated then). */
+export type StepOutcome =
+  | {
+      readonly ok: true;
+      readonly loss: number;
+      readonly terms: Record<string, number>;
+      /** The global gradient norm before clipping. */
+      readonly gradientNorm: number;
+    }
+  | { readonly ok: false; readonly term: string; readonly value: number; readonly variable?: string };
+
+/**
+ * Computes the loss and the gradients of `names` (the model's variables, in a fixed order), reads the
+ * loss, the terms, the gradient norm and the finiteness of every gradient back in one download, and,
+ * when all are finite, applies the gradients clipped to the global norm `clipNorm`. Leaks no tensor.
+ */
+export async function trainStep(
+  model: TrainableModel,
+  names: readonly string[],
+  batch: tf.Tensor,
+  optimizer: tf.Optimizer,
+  options: { seed: Seed; klWeight: number; clipNorm: number | undefined },
+): Promise<StepOutcome> {
+  const variables = names.map((n) => model.variables[n] as tf.Variable);
+  const kept: Record<string, tf.Scalar> = {};
+  let value: tf.Scalar;
+  let grads: tf.NamedTensorMap;
+  try {
+    const result = tf.variableGrads(() => {
+      const r = model.loss(batch, { seed: options.seed, klWeight: options.klWeight, training: true });
+      for (const [name, t] of Object.entries(r.terms)) kept[name] = tf.keep(t);
+      return r.loss;
+    }, variables);
+    value = result.value;
+    grads = result.grads;
+  } catch (error) {
+    tf.dispose(Object.values(kept));
+    throw error;
+  }
+  const termNames = Object.keys(kept);
+  // Gradients in the model's order, a zero for a variable the loss does not use: tfjs optimizers index
+  // their slots by position, so the order must never change.
+  const ordered: tf.NamedTensorMap = {};
+  const { clipped, numbers } = tf.tidy(() => {
+    const gs = variables.map((v) => grads[v.name] ?? tf.zerosLike(v));
+    const squares = gs.map((g) => tf.sum(tf.square(g)));
+    const norm = tf.sqrt(tf.addN(squares.length > 0 ? squares : [tf.scalar(0)]));
+    const parts: tf.Tensor[] = [tf.reshape(value, [1]), tf.reshape(norm, [1])];
+    for (const n of termNames) parts.push(tf.reshape(kept[n] as tf.Scalar, [1]));
+    // NaN where a gradient has a NaN or ±∞ entry (∞·0 = NaN), 0 otherwise.
+    for (const g of gs) parts.push(tf.reshape(tf.sum(tf.mul(g, 0)), [1]));
+    // Clones share the gradients' data, so the gradients themselves can be freed below.
+    let out = gs.map((g) => tf.clone(g));
+    if (options.clipNorm !== undefined) {
+      const scale = tf.div(options.clipNorm, tf.maximum(norm, options.clipNorm));
+      out = gs.map((g) => tf.mul(g, scale));
+    }
+    return { clipped: out, numbers: tf.concat(parts) };
+  });
+  tf.dispose([value, ...Object.values(kept), ...Object.values(grads)]);
+  variables.forEach((v, i) => (ordered[v.name] = clipped[i] as tf.Tensor));
+  try {
+    const values = await numbers.data();
+    const loss = values[0] as number;
+    const gradientNorm = values[1] as number;
+    const terms: Record<string, number> = {};
+    termNames.forEach((n, i) => (terms[n] = values[2 + i] as number));
+    const badTerm = termNames.find((n) => !Number.isFinite(terms[n] as number));
+    if (badTerm !== undefined) return { ok: false, term: badTerm, value: terms[badTerm] as number };
+    if (!Number.isFinite(loss)) return { ok: false, term: 'loss', value: loss };
+    const badGradient = names.findIndex(
+      (_, i) => !Number.isFinite(values[2 + termNames.length + i] as number),
+    );
+    if (badGradient >= 0) {
+      return { ok: false, term: 'gradient', value: NaN, variable: names[badGradient] as string };
+    }
+    optimizer.applyGradients(ordered);
+    return { ok: true, loss, terms, gradientNorm };
+  } finally {
+    tf.dispose([numbers, ...clipped]);
+  }
+}
+
+/** The first variable (by the model's name) with a non-finite entry, or undefined. One download. */
+export async function firstNonFiniteVariable(
+  variables: Readonly<Record<string, tf.Variable>>,
+): Promise<string | undefined> {
+  const names = Object.keys(variables);
+  if (names.length === 0) return undefined;
+  const flags = tf.tidy(() =>
+    tf.concat(names.map((n) => tf.reshape(tf.sum(tf.mul(variables[n] as tf.Variable, 0)), [1]))),
+  );
+  try {
+    const values = await flags.data();
+    const i = names.findIndex((_, j) => !Number.isFinite(values[j] as number));
+    return i >= 0 ? names[i] : undefined;
+  } finally {
+    flags.dispose();
+  }
+}
