@@ -1,0 +1,139 @@
+// Times one training step of the MLP VAE 784-512-256-32 (Bernoulli, batch 128, Adam 1e-3) on wasm and
+// cpu: @elbo/models' model (dense layers with explicitly transposed matmul gradients) against the same
+// model written with stock tfjs ops (tf.matMul, whose stock gradient uses transposed-operand matmuls).
+// Also the conv VAE step with @elbo/models' conv2d/conv2dTranspose, and conv2dTranspose's forward pass
+// against tf.conv2dTranspose (Conv2DBackpropInput).
+//
+// Run on the built package:  pnpm --filter @elbo/models build && node packages/models/bench/step.bench.mjs
+// Options: --backends=wasm,cpu  --steps=N (timed steps per row, default 20 on wasm, 5 on cpu)
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@elbo/backends';
+import { foldIn, random, seed } from '@elbo/core';
+import { performance } from 'node:perf_hooks';
+import { conv2dTranspose, createModel, initConv2dTranspose } from '../dist/index.js';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const backends = (args.backends ?? 'wasm,cpu').split(',');
+const BATCH = 128;
+const LATENT = 32;
+const config = {
+  kind: 'vae',
+  arch: 'mlp',
+  hidden: [512, 256],
+  latent: LATENT,
+  likelihood: 'bernoulli',
+  inputShape: [28, 28, 1],
+  seed: 0,
+};
+
+/** The same VAE written the usual way with stock tfjs ops and gradients. */
+function stockVae() {
+  const sizes = [784, 512, 256, 2 * LATENT];
+  const dec = [LATENT, 256, 512, 784];
+  const layer = (i, o, s) => ({
+    w: tf.variable(tf.mul(random.normal([i, o], s), Math.sqrt(2 / i))),
+    b: tf.variable(tf.zeros([o])),
+  });
+  const enc = sizes.slice(1).map((o, i) => layer(sizes[i], o, 10 + i));
+  const decl = dec.slice(1).map((o, i) => layer(dec[i], o, 20 + i));
+  const run = (layers, x) =>
+    layers.reduce((h, l, i) => {
+      const y = tf.add(tf.matMul(h, l.w), l.b);
+      return i + 1 < layers.length ? tf.relu(y) : y;
+    }, x);
+  const loss = (x, s) => {
+    const out = run(enc, x);
+    const loc = tf.slice(out, [0, 0], [-1, LATENT]);
+    const scale = tf.add(tf.softplus(tf.slice(out, [0, LATENT], [-1, LATENT])), 1e-4);
+    const z = tf.add(loc, tf.mul(scale, random.normal([x.shape[0], LATENT], s)));
+    const logits = run(decl, z);
+    const recon = tf.mean(tf.sum(tf.sub(tf.softplus(logits), tf.mul(x, logits)), -1));
+    const kl = tf.mean(
+      tf.sum(tf.sub(tf.mul(0.5, tf.sub(tf.add(tf.square(loc), tf.square(scale)), 1)), tf.log(scale)), -1),
+    );
+    return tf.add(recon, kl);
+  };
+  const variables = [...enc, ...decl].flatMap((l) => [l.w, l.b]);
+  return { loss, variables, dispose: () => tf.dispose(variables) };
+}
+
+function time(stepFn, steps) {
+  for (let i = 0; i < 3; i++) stepFn(i); // warm-up (kernels, Adam's moments)
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) stepFn(100 + i);
+  return (performance.now() - t0) / steps;
+}
+
+const rows = [];
+for (const backend of backends) {
+  await useBackend(backend);
+  const steps = Number(args.steps ?? (backend === 'wasm' ? 20 : 5));
+  const before = tf.memory().numTensors;
+  const x = tf.tidy(() => tf.cast(tf.greater(random.uniform([BATCH, 784], seed(1)), 0.8), 'float32'));
+
+  const model = createModel(config);
+  const vars = Object.values(model.variables);
+  let opt = tf.train.adam(1e-3);
+  const ms = time((i) => {
+    tf.tidy(() =>
+      opt.minimize(() => model.loss(x, { seed: foldIn(seed(0), i) }).loss, true, vars),
+    ).dataSync();
+  }, steps);
+  rows.push({ backend, variant: '@elbo/models vae (custom dense gradients)', ms });
+  opt.dispose();
+  model.dispose();
+
+  const stock = stockVae();
+  opt = tf.train.adam(1e-3);
+  const msStock = time((i) => {
+    tf.tidy(() => opt.minimize(() => stock.loss(x, foldIn(seed(0), i)), true, stock.variables)).dataSync();
+  }, steps);
+  rows.push({ backend, variant: 'stock tfjs ops (tf.matMul gradients)', ms: msStock });
+  opt.dispose();
+  stock.dispose();
+
+  // The conv VAE (32/64 channels), only with @elbo/models' ops: wasm has no Conv2DBackpropFilter.
+  const conv = createModel({ ...config, arch: 'conv', hidden: [32, 64] });
+  const cvars = Object.values(conv.variables);
+  opt = tf.train.adam(1e-3);
+  const xi = tf.reshape(x, [BATCH, 28, 28, 1]);
+  const msConv = time(
+    (i) => {
+      tf.tidy(() =>
+        opt.minimize(() => conv.loss(xi, { seed: foldIn(seed(0), i) }).loss, true, cvars),
+      ).dataSync();
+    },
+    Math.max(2, Math.ceil(steps / 4)),
+  );
+  rows.push({ backend, variant: 'conv vae 32/64 (custom conv gradients)', ms: msConv });
+  opt.dispose();
+  conv.dispose();
+
+  // conv2dTranspose forward, 7×7×64 → 14×14×32, k4 s2: ours (zero-stuffed conv2d) vs tf.conv2dTranspose.
+  const p = initConv2dTranspose(64, 32, 4, seed(2));
+  const h = tf.tidy(() => random.normal([BATCH, 7, 7, 64], seed(3)));
+  const msOurs = time(() => tf.tidy(() => conv2dTranspose(p, h, { strides: 2 }).dataSync()), steps);
+  const msTf = time(
+    () => tf.tidy(() => tf.conv2dTranspose(h, p.filter, [BATCH, 14, 14, 32], 2, 'same').dataSync()),
+    steps,
+  );
+  rows.push({ backend, variant: 'conv2dTranspose fwd 7²×64→14²×32: ours', ms: msOurs });
+  rows.push({ backend, variant: 'conv2dTranspose fwd 7²×64→14²×32: tf', ms: msTf });
+  tf.dispose([p.filter, p.bias, h, xi, x]);
+  const leaked = tf.memory().numTensors - before;
+  if (leaked !== 0) console.warn(`${backend}: ${leaked} tensors left over`);
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+console.log(`\n${pad('backend', 8)} ${pad('variant', 46)} ${pad('ms/step', 9)} images/s`);
+for (const r of rows) {
+  console.log(
+    `${pad(r.backend, 8)} ${pad(r.variant, 46)} ${pad(r.ms.toFixed(1), 9)} ${(BATCH / (r.ms / 1000)).toFixed(0)}`,
+  );
+}
+console.log(`\n(batch ${BATCH}; images/s of the conv2dTranspose rows counts images of one forward call)`);

@@ -1,0 +1,7 @@
+export {
+  bitsPerDim,
+  importanceSampledNll,
+  testElbo,
+  type EvaluationOptions,
+  type ImportanceWeightedModel,
+} from './importance-sampled-nll.js';
