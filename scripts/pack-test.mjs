@@ -142,5 +142,34 @@ if (card.backend !== 'wasm' || card.failed !== 2 || card.passed < 400 || conform
 console.log(
   `installed \`elbo conformance\`: ok (${card.passed} passed, ${card.failed} known float32 edge cases)`,
 );
+// The installed CLI trains a small VAE on the digits shipped with @elbo/datasets and writes its PNGs.
+const train = spawnSync(
+  path.join(project, 'node_modules', '.bin', 'elbo'),
+  [
+    'train',
+    '--range',
+    '0:256',
+    '--epochs',
+    '1',
+    '--hidden',
+    '32',
+    '--latent',
+    '2',
+    '--backend',
+    'wasm',
+    '--out',
+    'run',
+    '--json',
+  ],
+  { cwd: project, encoding: 'utf8' },
+);
+const trained = train.status === 0 ? JSON.parse(train.stdout.trim().split('\n').pop()) : null;
+if (trained?.epoch !== 1 || !existsSync(path.join(project, 'run', 'samples.png'))) {
+  console.error(`installed elbo train failed (exit ${train.status}):\n${train.stdout}\n${train.stderr}`);
+  process.exit(1);
+}
+console.log(
+  `installed \`elbo train\`: ok (epoch ${trained.epoch}, ${trained.imagesPerSecond.toFixed(0)} images/s on ${trained.backend})`,
+);
 rmSync(work, { recursive: true, force: true });
 console.log('packaging test: 1 passed, 0 failed');

@@ -4,6 +4,10 @@ import { BACKEND_NAMES, type BackendName } from '@elbo/backends';
 import { backendsCommand } from './commands/backends.js';
 import { CAVI_MODELS, caviCommand, type CaviCommandOptions } from './commands/cavi.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { evalCommand, type EvalOptions } from './commands/eval.js';
+import { generateCommand, type GenerateOptions } from './commands/generate.js';
+import { trainCommand, type TrainOptions } from './commands/train.js';
+import { BINARIZE_NAMES } from './run/images.js';
 import { DATASET_NAMES, dataDownloadCommand } from './commands/data.js';
 import { FIT_DIVERGENCES, fitCommand, type FitCommandOptions } from './commands/fit.js';
 import { processIo, type Io } from './io.js';
@@ -125,6 +129,109 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .action(async (dataset: string, options: { to: string; mirror?: string; json?: boolean }) => {
       result.code = await dataDownloadCommand({ dataset, ...options }, io);
     });
+
+  program
+    .command('train')
+    .description('train an auto-encoder or a VAE on MNIST-family digits, with a checkpoint every epoch')
+    .addOption(new Option('--model <kind>', 'the model').choices(['ae', 'vae']).default('vae'))
+    .addOption(new Option('--arch <arch>', 'encoder and decoder').choices(['mlp', 'conv']).default('mlp'))
+    .option(
+      '--hidden <n,...>',
+      'hidden widths (mlp, 512,256) or channels (conv, 32,64)',
+      parseList('--hidden'),
+    )
+    .option('--latent <n>', 'latent size', parseInteger('--latent', 1), 32)
+    .addOption(
+      new Option('--likelihood <name>', 'p(x|z)')
+        .choices(['bernoulli', 'continuous-bernoulli', 'gaussian'])
+        .default('bernoulli'),
+    )
+    .option('--beta <b>', 'weight of the KL term (β-VAE)', parseNumber('--beta'))
+    .option('--iw <k>', 'train on the IWAE bound with k samples', parseInteger('--iw', 1))
+    .option(
+      '--data <mnist|dir>',
+      "'mnist' (the shipped digits) or a folder of MNIST-family IDX files",
+      'mnist',
+    )
+    .option('--range <a:b>', 'the images [a, b) of the data')
+    .addOption(
+      new Option('--binarize <how>', 'binarisation').choices([...BINARIZE_NAMES]).default('threshold'),
+    )
+    .option('--epochs <n>', 'epochs in all (a resumed run continues to it)', parseInteger('--epochs', 1), 2)
+    .option('--batch-size <b>', 'batch size', parseInteger('--batch-size', 1), 128)
+    .option('--lr <r>', 'Adam learning rate', parseNumber('--lr'), 1e-3)
+    .option('--seed <s>', 'seed of the weights, batches and draws', parseInteger('--seed', 0), 0)
+    .option(
+      '--kl-warmup <steps>',
+      'raise the KL weight from 0 to 1 over this many steps',
+      parseInteger('--kl-warmup', 0),
+    )
+    .option('--clip-norm <c>', 'clip gradients to this global norm', parseNumber('--clip-norm'))
+    .addOption(new Option('--backend <name>', 'backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--out <dir>', 'run folder: checkpoint/, samples.png, reconstructions.png', 'runs/vae')
+    .option('--resume', 'continue the checkpoint in --out to --epochs')
+    .option(
+      '--json',
+      'end with one JSON line { backend, epoch, imagesPerSecond, seconds, loss, resumedFrom, checkpoint }',
+    )
+    .action(async (options: TrainOptions) => {
+      result.code = await trainCommand(options, io);
+    });
+
+  program
+    .command('eval')
+    .description('importance-sampled NLL, test ELBO and bits/dim of a trained VAE')
+    .requiredOption('--checkpoint <dir>', 'a run folder of elbo train, or its checkpoint folder')
+    .option('--data <mnist|dir>', "'mnist' or a folder of MNIST-family IDX files", 'mnist')
+    .option('--range <a:b>', 'the images [a, b) of the data')
+    .addOption(
+      new Option('--binarize <how>', 'binarisation').choices([...BINARIZE_NAMES]).default('threshold'),
+    )
+    .option(
+      '--importance-samples <k>',
+      'K of the importance-sampled NLL',
+      parseInteger('--importance-samples', 1),
+      500,
+    )
+    .option('--batch-size <b>', 'images evaluated at once', parseInteger('--batch-size', 1), 100)
+    .option('--seed <s>', 'seed of the draws', parseInteger('--seed', 0), 0)
+    .addOption(new Option('--backend <name>', 'backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--json', 'print one JSON object { nll, elbo, bitsPerDim } (nats per image)')
+    .action(async (options: EvalOptions) => {
+      result.code = await evalCommand(options, io);
+    });
+
+  for (const kind of ['sample', 'reconstruct', 'interpolate'] as const) {
+    program
+      .command(kind)
+      .description(
+        {
+          sample: 'a PNG grid of draws from a trained VAE',
+          reconstruct: 'a PNG grid of images above their reconstructions',
+          interpolate: 'a PNG row decoding the line between two images in latent space',
+        }[kind],
+      )
+      .requiredOption('--checkpoint <dir>', 'a run folder of elbo train, or its checkpoint folder')
+      .requiredOption('--out <file>', 'the PNG to write')
+      .option('--n <n>', 'how many images', parseInteger('--n', 1), 64)
+      .option('--columns <c>', 'images per row', parseInteger('--columns', 1), 8)
+      .option('--temperature <t>', 'sample: scale of the prior draws', parseNumber('--temperature'), 1)
+      .option('--data <mnist|dir>', "'mnist' or a folder of MNIST-family IDX files", 'mnist')
+      .option('--range <a:b>', 'the images [a, b) of the data')
+      .addOption(
+        new Option('--binarize <how>', 'binarisation').choices([...BINARIZE_NAMES]).default('threshold'),
+      )
+      .option('--from <i>', 'interpolate: the first image', parseInteger('--from', 0), 0)
+      .option('--to <i>', 'interpolate: the last image', parseInteger('--to', 0), 1)
+      .option('--steps <n>', 'interpolate: images along the line', parseInteger('--steps', 2), 10)
+      .option('--seed <s>', 'seed of the draws', parseInteger('--seed', 0), 0)
+      .addOption(
+        new Option('--backend <name>', 'backend').choices(['auto', ...BACKEND_NAMES]).default('auto'),
+      )
+      .action(async (options: GenerateOptions) => {
+        result.code = await generateCommand(kind, options, io);
+      });
+  }
 
   return program;
 }

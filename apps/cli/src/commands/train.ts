@@ -1,0 +1,190 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend, type BackendName } from '@elbo/backends';
+import { ArgumentError } from '@elbo/core';
+import { batches } from '@elbo/datasets';
+import { createModel, type Likelihood } from '@elbo/models';
+import { fit, loadCheckpoint } from '@elbo/models/node';
+import { disposeCheckpoint } from '@elbo/models';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Io } from '../io.js';
+import { ProgressBar } from '../progress.js';
+import { binarizeOption, loadImages, type BinarizeName } from '../run/images.js';
+import { checkpointDir } from '../run/model.js';
+import { writeImageGrid } from '../run/grids.js';
+
+/** Options of `elbo train`. */
+export interface TrainOptions {
+  readonly model: 'ae' | 'vae';
+  readonly arch: 'mlp' | 'conv';
+  readonly hidden?: number[];
+  readonly latent: number;
+  readonly likelihood: Likelihood;
+  readonly beta?: number;
+  readonly iw?: number;
+  readonly data: string;
+  readonly range?: string;
+  readonly binarize: BinarizeName;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly seed: number;
+  readonly klWarmup?: number;
+  readonly clipNorm?: number;
+  readonly backend: BackendName | 'auto';
+  readonly out: string;
+  readonly resume?: boolean;
+  readonly json?: boolean;
+}
+
+/**
+ * `elbo train`: trains an auto-encoder or a VAE on MNIST-family images, writing a checkpoint to
+ * OUT/checkpoint after every epoch (atomically) and, at the end, OUT/samples.png and
+ * OUT/reconstructions.png. With `--resume` it continues the checkpoint in OUT to `--epochs` (the model
+ * is rebuilt from the checkpoint's config).
+ */
+export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) {
+    throw new ArgumentError(`train: --epochs is ${o.epochs}, expected an integer ≥ 1`);
+  }
+  const backend = await useBackend(o.backend);
+  if (o.json !== true) io.stdout(`backend: ${backend.name} (${backend.reason})\n`);
+  const images = await loadImages(o.data, o.range, 'train');
+  const dir = checkpointDir(o.out);
+  let config: Parameters<typeof createModel>[0] = {
+    kind: o.model,
+    arch: o.arch,
+    latent: o.latent,
+    likelihood: o.likelihood,
+    inputShape: [images.rows, images.cols, 1],
+    seed: o.seed,
+    ...(o.hidden !== undefined ? { hidden: o.hidden } : {}),
+    ...(o.beta !== undefined ? { beta: o.beta } : {}),
+    ...(o.iw !== undefined ? { iw: o.iw } : {}),
+  };
+  const resuming =
+    o.resume === true && (existsSync(path.join(dir, 'model.json')) || existsSync(`${dir}.old`));
+  if (o.resume === true && !resuming) {
+    throw new ArgumentError(
+      `train: --resume, but ${o.out} holds no checkpoint to resume (train without --resume first)`,
+    );
+  }
+  if (resuming) {
+    const checkpoint = await loadCheckpoint(dir);
+    config = checkpoint.config as unknown as typeof config;
+    disposeCheckpoint(checkpoint);
+  }
+  mkdirSync(o.out, { recursive: true });
+  const model = createModel(config);
+  const perEpoch = Math.ceil(images.count / o.batchSize);
+  const bar = new ProgressBar(io, o.epochs * perEpoch);
+  try {
+    const result = await fit({
+      model,
+      data: (epoch) =>
+        (function* () {
+          for (const b of batches(images, {
+            batchSize: o.batchSize,
+            seed: o.seed,
+            epoch,
+            binarize: binarizeOption(o.binarize),
+          })) {
+            yield b.images;
+          }
+        })(),
+      epochs: o.epochs,
+      seed: o.seed,
+      learningRate: o.lr,
+      checkpoint: { dir },
+      resume: resuming,
+      ...(o.klWarmup !== undefined ? { klWarmup: o.klWarmup } : {}),
+      ...(o.clipNorm !== undefined ? { clipNorm: o.clipNorm } : {}),
+      callbacks: {
+        onStep: ({ step, epoch, loss, imagesPerSecond }) =>
+          bar.update(
+            step,
+            `epoch ${epoch}/${o.epochs}  loss ${loss.toFixed(2)}  ${imagesPerSecond.toFixed(0)} img/s`,
+          ),
+        onEpochEnd: ({ epoch, metrics, seconds }) => {
+          bar.done();
+          if (o.json !== true) {
+            io.stdout(
+              `epoch ${epoch}: loss ${metrics.loss.toFixed(3)} (${seconds.toFixed(1)} s), checkpoint ${dir}\n`,
+            );
+          }
+        },
+      },
+    });
+    bar.done();
+    const samples = path.join(o.out, 'samples.png');
+    const reconstructions = path.join(o.out, 'reconstructions.png');
+    writeSamples(model, o.seed, samples);
+    writeReconstructions(model, images, o.binarize, reconstructions);
+    if (o.json === true) {
+      io.stdout(
+        `${JSON.stringify({
+          backend: backend.name,
+          epoch: result.epoch,
+          imagesPerSecond: result.imagesPerSecond,
+          seconds: result.seconds,
+          loss: result.loss,
+          resumedFrom: result.resumedFrom,
+          checkpoint: dir,
+        })}\n`,
+      );
+    } else {
+      io.stdout(
+        `trained on ${backend.name}: epoch ${result.epoch}, loss ${result.loss.toFixed(3)}, ` +
+          `${result.imagesPerSecond.toFixed(0)} images/s\nsamples: ${samples}\nreconstructions: ${reconstructions}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
+
+function writeSamples(model: ReturnType<typeof createModel>, seed: number, file: string): void {
+  if (!('sample' in model)) return; // an auto-encoder has no prior to sample from
+  const x = model.sample(64, seed + 1);
+  try {
+    writeImageGrid(x, 8, file);
+  } finally {
+    x.dispose();
+  }
+}
+
+function writeReconstructions(
+  model: ReturnType<typeof createModel>,
+  images: Awaited<ReturnType<typeof loadImages>>,
+  binarizeName: BinarizeName,
+  file: string,
+): void {
+  const [first] = batches(images, {
+    batchSize: Math.min(32, images.count),
+    seed: 0,
+    shuffle: false,
+    binarize: binarizeName === 'dynamic' ? { method: 'threshold' } : binarizeOption(binarizeName),
+  });
+  if (first === undefined) return;
+  const both = tf.tidy(() => {
+    const xr = model.reconstruct(first.images);
+    // Rows of 8: originals, then their reconstructions below them.
+    const n = first.images.shape[0]!;
+    const rows: tf.Tensor[] = [];
+    for (let i = 0; i < n; i += 8) {
+      const size = Math.min(8, n - i);
+      rows.push(
+        tf.slice(first.images, [i, 0, 0, 0], [size, -1, -1, -1]),
+        tf.slice(xr, [i, 0, 0, 0], [size, -1, -1, -1]),
+      );
+    }
+    return tf.concat(rows, 0);
+  });
+  first.images.dispose();
+  try {
+    writeImageGrid(both, 8, file);
+  } finally {
+    both.dispose();
+  }
+}

@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DataFormatError } from '@elbo/core';
+import { createModel, disposeCheckpoint } from '@elbo/models';
+import { loadCheckpoint } from '@elbo/models/node';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** The checkpoint folder of a run folder (`--out DIR` of `elbo train` writes DIR/checkpoint). */
+export function checkpointDir(dir: string): string {
+  return existsSync(path.join(dir, 'model.json')) ? dir : path.join(dir, 'checkpoint');
+}
+
+/** A model rebuilt from a checkpoint (`--checkpoint DIR`: a run folder or the checkpoint folder itself). */
+export async function loadModel(dir: string): Promise<ReturnType<typeof createModel>> {
+  const location = checkpointDir(dir);
+  if (!existsSync(path.join(location, 'model.json')) && !existsSync(`${location}.old`)) {
+    throw new DataFormatError(`--checkpoint '${dir}' holds no checkpoint (no model.json in ${location})`);
+  }
+  const checkpoint = await loadCheckpoint(location);
+  try {
+    const model = createModel(checkpoint.config as unknown as Parameters<typeof createModel>[0]);
+    for (const [name, v] of [...Object.entries(model.variables), ...Object.entries(model.state)]) {
+      const saved = checkpoint.variables[name] ?? checkpoint.state[name];
+      if (saved === undefined) {
+        model.dispose();
+        throw new DataFormatError(
+          `${location}: the checkpoint has no weight '${name}' that its model config needs`,
+        );
+      }
+      v.assign(saved);
+    }
+    return model;
+  } finally {
+    disposeCheckpoint(checkpoint);
+  }
+}
+
+/** Keeps tf's memory in check in long CLI loops: runs `body` in a tidy scope and returns plain numbers. */
+export function numbersOf(body: () => tf.Tensor): Float32Array {
+  return tf.tidy(() => body().dataSync() as Float32Array);
+}
