@@ -9,7 +9,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@elbo/backends';
 import { foldIn, random, seed } from '@elbo/core';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { conv2dTranspose, createModel, initConv2dTranspose } from '../dist/index.js';
 
 const args = Object.fromEntries(
@@ -129,6 +133,19 @@ for (const backend of backends) {
   if (leaked !== 0) console.warn(`${backend}: ${leaked} tensors left over`);
 }
 
+// PyTorch CPU (2 threads, OpenBLAS) on the same steps, in the same run: the yardstick of the ratios.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const openblas = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
+const torchRun = spawnSync('/usr/bin/python3', [path.join(here, 'pytorch_step.py'), '--threads', '2'], {
+  encoding: 'utf8',
+  env: { ...process.env, ...(existsSync(openblas) ? { LD_LIBRARY_PATH: openblas } : {}) },
+});
+const torch = torchRun.status === 0 ? JSON.parse(torchRun.stdout.trim().split('\n').pop()) : null;
+if (torch === null)
+  console.log(
+    `PyTorch not run (${(torchRun.stderr || String(torchRun.error)).trim().split('\n').pop()}): no ratios`,
+  );
+
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`\n${pad('backend', 8)} ${pad('variant', 46)} ${pad('ms/step', 9)} images/s`);
 for (const r of rows) {
@@ -137,3 +154,25 @@ for (const r of rows) {
   );
 }
 console.log(`\n(batch ${BATCH}; images/s of the conv2dTranspose rows counts images of one forward call)`);
+
+const ips = (variant, backend) => {
+  const r = rows.find((x) => x.backend === backend && x.variant.startsWith(variant));
+  return r === undefined ? NaN : BATCH / (r.ms / 1000);
+};
+if (torch !== null) {
+  console.log(
+    `\nPyTorch ${torch.torch} CPU, ${torch.threads} threads: MLP VAE ${torch.mlp.toFixed(0)} images/s, conv VAE ${torch.conv.toFixed(0)} images/s, peak RSS ${torch.maxRssMB.toFixed(0)} MB`,
+  );
+}
+for (const backend of backends) {
+  const mlp = ips('@elbo/models vae', backend);
+  const stock = ips('stock tfjs', backend);
+  const conv = ips('conv vae', backend);
+  const vsTorch =
+    torch === null
+      ? ''
+      : `; ×PyTorch: MLP ${(mlp / torch.mlp).toFixed(3)}, conv ${(conv / torch.conv).toFixed(3)}`;
+  console.log(`${backend}: ×stock tfjs ${(mlp / stock).toFixed(2)}${vsTorch}`);
+}
+const { maxRSS } = process.resourceUsage();
+console.log(`node peak RSS ${(maxRSS / 1024).toFixed(0)} MB (all rows, both backends)`);
