@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expm1, log1p, log1pExp, maskOf, toFloatTensor, type TensorInput } from '@elbo/core';
-import { checkBoolean, checkFiniteNumber, checkOptions } from './options.js';
+import { checkOptions, expm1, log1p, log1pExp, maskOf, toFloatTensor, type TensorInput } from '@elbo/core';
+import { checkBoolean, checkFiniteNumber } from './options.js';
 import { expm1MinusX, exponentialSeries, seriesNearZero } from './stable.js';
 
 /**

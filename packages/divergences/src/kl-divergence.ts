@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, formatShape, ShapeError } from '@elbo/core';
+import { ArgumentError, checkOptions, formatShape, ShapeError } from '@elbo/core';
 import type { Distribution } from '@elbo/distributions';
 import { klReverse } from './csiszar.js';
 import { KL_TABLE } from './kl-table-default.js';
@@ -10,7 +10,6 @@ import {
   readMonteCarloOptions,
   type MonteCarloOptions,
 } from './monte-carlo-divergence.js';
-import { checkOptions } from './options.js';
 
 /** Options of {@link klDivergence}. */
 export interface KlDivergenceOptions {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   ArgumentError,
   broadcastShapes,
+  checkOptions,
   formatShape,
   ShapeError,
   shapesEqual,
@@ -11,7 +12,7 @@ import {
 } from '@elbo/core';
 import { Distribution } from '@elbo/distributions';
 import type { CsiszarFunction } from './csiszar.js';
-import { checkCount, checkOptions } from './options.js';
+import { checkCount } from './options.js';
 
 /** Options of {@link monteCarloDivergence} (and of `klDivergence`'s `monteCarlo`). */
 export interface MonteCarloOptions {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError, ShapeError } from '../errors/errors.js';
 import { broadcastShapes } from './shapes.js';
 import { toFloatTensor } from './to-tensor.js';
+import { checkOptions, describeValue } from './options.js';
 
 describe('toFloatTensor', () => {
   it('converts numbers and nested arrays to float32 tensors', () => {
@@ -47,5 +48,31 @@ describe('broadcastShapes', () => {
     expect(() => broadcastShapes([3], [4], 'normal', 'loc', 'scale')).toThrow(
       "normal: arguments 'loc' [3] and 'scale' [4] do not broadcast (axis 0: 3 vs 4)",
     );
+  });
+});
+
+describe('checkOptions and describeValue', () => {
+  it('accepts undefined and known keys, and names the function, the argument and the unknown key', () => {
+    expect(checkOptions(undefined, ['a'], 'f')).toEqual({});
+    expect(checkOptions({ a: 1 }, ['a', 'b'], 'f')).toEqual({ a: 1 });
+    expect(() => checkOptions({ c: 1 }, ['a', 'b'], 'f')).toThrow(
+      "f: argument 'options' has the unknown option 'c', expected only 'a', 'b'",
+    );
+    expect(() => checkOptions([1], ['a'], 'f', 'opts')).toThrow(
+      "f: argument 'opts' is an array, expected an object",
+    );
+    expect(() => checkOptions(3, ['a'], 'f')).toThrow(ArgumentError);
+  });
+
+  it('describes values briefly', () => {
+    expect([null, undefined, [1], 'x'.repeat(30), 2.5, () => 0, new Map()].map(describeValue)).toEqual([
+      'null',
+      'undefined',
+      'an array',
+      `the string "${'x'.repeat(20)}…"`,
+      '2.5',
+      'a function',
+      'Map',
+    ]);
   });
 });

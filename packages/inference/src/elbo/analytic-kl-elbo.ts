@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError } from '@elbo/core';
+import { ArgumentError, describeValue } from '@elbo/core';
 import type { Distribution } from '@elbo/distributions';
 import { findKl, klDivergence, KL_TABLE, type KlTable } from '@elbo/divergences';
 import {
@@ -13,7 +13,6 @@ import {
   type EstimatorOptions,
   type Model,
 } from './model.js';
-import { describeValue } from './options.js';
 
 /** Options of {@link analyticKlElbo}. */
 export interface AnalyticKlElboOptions extends EstimatorOptions {

@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, formatShape, ShapeError, stopGradient, toSeed, type Seed } from '@elbo/core';
+import {
+  ArgumentError,
+  checkOptions,
+  describeValue,
+  formatShape,
+  ShapeError,
+  stopGradient,
+  toSeed,
+  type Seed,
+} from '@elbo/core';
 import { Distribution } from '@elbo/distributions';
-import { checkInteger, checkOptions, checkPositiveNumber, describeValue } from './options.js';
+import { checkInteger, checkPositiveNumber } from './options.js';
 
 /**
  * What a model's likelihood is evaluated on: a tensor whose first axis indexes data points, a record of

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, logSumExp } from '@elbo/core';
+import { ArgumentError, describeValue, logSumExp } from '@elbo/core';
 import type { Distribution } from '@elbo/distributions';
 import { logWeights } from './importance-weighted-bound.js';
 import {
@@ -10,7 +10,6 @@ import {
   type EstimatorOptions,
   type Model,
 } from './model.js';
-import { describeValue } from './options.js';
 
 /** Options of {@link renyiBound}. */
 export interface RenyiBoundOptions extends EstimatorOptions {

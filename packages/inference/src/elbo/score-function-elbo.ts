@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, stopGradient } from '@elbo/core';
+import { ArgumentError, describeValue, stopGradient } from '@elbo/core';
 import type { Distribution } from '@elbo/distributions';
 import {
   evaluateDraws,
@@ -10,7 +10,6 @@ import {
   type EstimatorOptions,
   type Model,
 } from './model.js';
-import { describeValue } from './options.js';
 
 /** Options of {@link scoreFunctionElbo}. */
 export interface ScoreFunctionElboOptions extends EstimatorOptions {

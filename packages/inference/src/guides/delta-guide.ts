@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, random, toSeed, type Seed, type TensorInput } from '@elbo/core';
+import { ArgumentError, checkOptions, random, toSeed, type Seed, type TensorInput } from '@elbo/core';
 import type { Bijector, Distribution } from '@elbo/distributions';
-import { checkOptions } from '../elbo/options.js';
 import { checkBijector, checkShape, guideName, initialValue, owning, type Guide } from './guide.js';
 import { PointMass } from './point-mass.js';
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ArgumentError,
+  checkOptions,
   formatShape,
   random,
   ShapeError,
@@ -16,7 +17,6 @@ import {
   type Bijector,
   type Distribution,
 } from '@elbo/distributions';
-import { checkOptions } from '../elbo/options.js';
 import { checkBijector, checkShape, guideName, initialValue, owning, type Guide } from './guide.js';
 
 /** Options of {@link fullRankGuide}. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ArgumentError,
+  describeValue,
   DomainError,
   formatShape,
   ShapeError,
@@ -8,7 +9,6 @@ import {
   type TensorInput,
 } from '@elbo/core';
 import { Bijector, type Distribution } from '@elbo/distributions';
-import { describeValue } from '../elbo/options.js';
 
 /**
  * A variational family with its trainable parameters: it holds `tf.Variable`s (unconstrained: scales

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ArgumentError,
+  checkOptions,
   cholesky,
   formatShape,
   random,
@@ -18,7 +19,7 @@ import {
   type Bijector,
   type Distribution,
 } from '@elbo/distributions';
-import { checkInteger, checkOptions } from '../elbo/options.js';
+import { checkInteger } from '../elbo/options.js';
 import {
   checkBijector,
   checkPositiveValues,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ArgumentError,
+  checkOptions,
   random,
   softplus,
   softplusInverse,
@@ -15,7 +16,6 @@ import {
   type Bijector,
   type Distribution,
 } from '@elbo/distributions';
-import { checkOptions } from '../elbo/options.js';
 import {
   checkBijector,
   checkPositiveValues,

@@ -1,5 +1,5 @@
-import { ArgumentError } from '@elbo/core';
-import { checkInteger, checkOptions, checkPositiveNumber } from '../elbo/options.js';
+import { ArgumentError, checkOptions } from '@elbo/core';
+import { checkInteger, checkPositiveNumber } from '../elbo/options.js';
 
 /** Options of {@link relativeChangeConvergence}. */
 export interface ConvergenceOptions {

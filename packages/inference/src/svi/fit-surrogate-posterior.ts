@@ -1,8 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, foldIn, formatShape, ShapeError, toSeed, type Seed } from '@elbo/core';
+import {
+  ArgumentError,
+  checkOptions,
+  describeValue,
+  foldIn,
+  formatShape,
+  ShapeError,
+  toSeed,
+  type Seed,
+} from '@elbo/core';
 import { klReverse, type CsiszarFunction } from '@elbo/divergences';
 import { meanOverDraws, requireReparameterized } from '../elbo/model.js';
-import { checkInteger, checkOptions, describeValue } from '../elbo/options.js';
+import { checkInteger } from '../elbo/options.js';
 import type { Guide } from '../guides/guide.js';
 import { relativeChangeConvergence, type ConvergenceOptions, type ConvergenceTest } from './convergence.js';
 import { checkOptimizer, trainStep } from './train-step.js';

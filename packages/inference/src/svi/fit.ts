@@ -1,7 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, foldIn, formatShape, random, ShapeError, toSeed, type Seed } from '@elbo/core';
+import {
+  ArgumentError,
+  checkOptions,
+  describeValue,
+  foldIn,
+  formatShape,
+  random,
+  ShapeError,
+  toSeed,
+  type Seed,
+} from '@elbo/core';
 import type { Batch } from '../elbo/model.js';
-import { checkInteger, checkOptions, describeValue } from '../elbo/options.js';
+import { checkInteger } from '../elbo/options.js';
 import { relativeChangeConvergence, type ConvergenceOptions, type ConvergenceTest } from './convergence.js';
 import type { Svi } from './svi.js';
 

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, foldIn, toSeed, type Seed } from '@elbo/core';
+import { ArgumentError, checkOptions, describeValue, foldIn, toSeed, type Seed } from '@elbo/core';
 import type { Distribution } from '@elbo/distributions';
 import { analyticKlElbo } from '../elbo/analytic-kl-elbo.js';
 import { checkModel, type Batch, type ElboResult, type Model } from '../elbo/model.js';
-import { checkOptions, checkPositiveNumber, describeValue } from '../elbo/options.js';
+import { checkPositiveNumber } from '../elbo/options.js';
 import type { Guide } from '../guides/guide.js';
 import { checkOptimizer, trainStep } from './train-step.js';
 

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError } from '@elbo/core';
-import { describeValue } from '../elbo/options.js';
+import { ArgumentError, describeValue } from '@elbo/core';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
 
 /** What one step computes: a scalar loss and named scalar terms, all owned by the step. */
