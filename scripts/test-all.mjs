@@ -4,6 +4,7 @@
 //   2. lint: package boundaries, ESLint, Prettier
 //   3. Vitest: the Node project (cpu and wasm) and the browser project (webgl in Debian Chromium)
 //   4. the packaging test: packed tarballs installed into an empty project
+//   5. the site's end-to-end test in Chromium (apps/docs/e2e)
 // It ends with one summary line, `tests: N passed, M failed, K skipped`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -63,6 +64,18 @@ if (built) {
     failed = true;
   }
   run('packaging test', 'node', ['scripts/pack-test.mjs']);
+  // The site's end-to-end test: the built site served on 127.0.0.1, every page and demo in Chromium on
+  // WebGL. It ends with a line `e2e: N passed, M failed`, added to the counts.
+  const e2e = spawnSync('pnpm', ['--filter', '@elbo/docs', 'run', 'e2e'], { encoding: 'utf8' });
+  process.stdout.write(e2e.stdout ?? '');
+  process.stderr.write(e2e.stderr ?? '');
+  const line = /^e2e: (\d+) passed, (\d+) failed/m.exec(e2e.stdout ?? '');
+  steps.push(`${e2e.status === 0 ? '✓' : '✗'} site end-to-end in Chromium`);
+  if (e2e.status !== 0 || line === null) failed = true;
+  if (line !== null) {
+    counts.passed += Number(line[1]);
+    counts.failed += Number(line[2]);
+  }
 }
 
 console.log(`\n${steps.join('\n')}`);

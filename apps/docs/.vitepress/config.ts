@@ -1,11 +1,40 @@
 import { defineConfig } from 'vitepress';
 
+// The road of the site, in reading order: each page builds on the one before.
+const road = [
+  { text: '1. Variational inference', link: '/guide/variational-inference' },
+  { text: '2. The KL divergence', link: '/guide/kl-divergence' },
+  { text: '3. The ELBO', link: '/guide/elbo' },
+  { text: '4. CAVI', link: '/guide/cavi' },
+  { text: '5. Stochastic VI', link: '/guide/svi' },
+  { text: '6. The auto-encoder', link: '/guide/auto-encoder' },
+  { text: '7. The VAE', link: '/guide/vae' },
+  { text: '8. Generating images', link: '/guide/image-generation' },
+  { text: '9. NVAE', link: '/guide/nvae' },
+];
+
 export default defineConfig({
   title: 'elbo',
   description: 'Variational inference and VAEs on TensorFlow.js, from fitting a Gaussian to NVAE.',
   cleanUrls: true,
   themeConfig: {
-    nav: [{ text: 'Getting started', link: '/guide/getting-started' }],
-    sidebar: [{ text: 'Start here', items: [{ text: 'Getting started', link: '/guide/getting-started' }] }],
+    nav: [
+      { text: 'Getting started', link: '/guide/getting-started' },
+      { text: 'Guide', link: '/guide/variational-inference' },
+    ],
+    sidebar: [
+      { text: 'Start here', items: [{ text: 'Getting started', link: '/guide/getting-started' }] },
+      { text: 'The road', items: road },
+    ],
+    outline: [2, 3],
+  },
+  vite: {
+    // Read the workspace packages from their TypeScript sources (their `source` export condition), so
+    // the site never runs on a stale dist/. @elbo/backends stays out of pre-bundling so that Vite serves
+    // the wasm binaries it references with `new URL(..., import.meta.url)`.
+    resolve: { conditions: ['source'] },
+    ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] }, noExternal: [/^@elbo\//] },
+    optimizeDeps: { exclude: ['@elbo/backends'] },
+    build: { chunkSizeWarningLimit: 4096 },
   },
 });

@@ -1,0 +1,21 @@
+// The site's theme: VitePress's default theme with the live demos registered as global components, so
+// that any page can write <FitGaussian />, <KlExplorer />, <CaviGmm />, <SviDemo /> or <BackendSwitch />.
+import DefaultTheme from 'vitepress/theme';
+import type { Theme } from 'vitepress';
+import BackendSwitch from './demos/BackendSwitch.vue';
+import CaviGmm from './demos/CaviGmm.vue';
+import FitGaussian from './demos/FitGaussian.vue';
+import KlExplorer from './demos/KlExplorer.vue';
+import SviDemo from './demos/SviDemo.vue';
+import './demos/demo.css';
+
+export default {
+  extends: DefaultTheme,
+  enhanceApp({ app }) {
+    app.component('BackendSwitch', BackendSwitch);
+    app.component('CaviGmm', CaviGmm);
+    app.component('FitGaussian', FitGaussian);
+    app.component('KlExplorer', KlExplorer);
+    app.component('SviDemo', SviDemo);
+  },
+} satisfies Theme;
