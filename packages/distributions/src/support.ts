@@ -85,7 +85,7 @@ export function integerInterval(n: number): Support {
 }
 
 /** Swaps the last two axes of a tensor of rank ≥ 2. */
-export function transposeLast(v: tf.Tensor): tf.Tensor {
+function transposeLast(v: tf.Tensor): tf.Tensor {
   const perm = v.shape.map((_, i) => i);
   perm[v.rank - 1] = v.rank - 2;
   perm[v.rank - 2] = v.rank - 1;

@@ -1,6 +1,10 @@
 import { ShapeError } from '../errors/errors.js';
 
-/** Formats a shape as `[3,2]` for messages. */
+/**
+ * Formats a shape for messages, as numpy and tfjs print it without spaces.
+ *
+ * @example formatShape([3, 2]) // '[3,2]'
+ */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
@@ -32,7 +36,11 @@ export function broadcastShapes(
   return out;
 }
 
-/** Whether two shapes are equal. */
+/**
+ * Whether two shapes are equal, axis by axis.
+ *
+ * @example shapesEqual([2, 3], [2, 3]) // true
+ */
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
