@@ -39,10 +39,12 @@ const config = {
 function stockVae() {
   const sizes = [784, 512, 256, 2 * LATENT];
   const dec = [LATENT, 256, 512, 784];
-  const layer = (i, o, s) => ({
-    w: tf.variable(tf.mul(random.normal([i, o], s), Math.sqrt(2 / i))),
-    b: tf.variable(tf.zeros([o])),
-  });
+  // In a tidy scope: the initial values are copied into the variables and freed.
+  const layer = (i, o, s) =>
+    tf.tidy(() => ({
+      w: tf.variable(tf.mul(random.normal([i, o], s), Math.sqrt(2 / i))),
+      b: tf.variable(tf.zeros([o])),
+    }));
   const enc = sizes.slice(1).map((o, i) => layer(sizes[i], o, 10 + i));
   const decl = dec.slice(1).map((o, i) => layer(dec[i], o, 20 + i));
   const run = (layers, x) =>
@@ -66,6 +68,12 @@ function stockVae() {
   return { loss, variables, dispose: () => tf.dispose(variables) };
 }
 
+/** Reads a step's loss (to wait for the step to finish) and frees it. */
+function settle(t) {
+  t.dataSync();
+  t.dispose();
+}
+
 function time(stepFn, steps) {
   for (let i = 0; i < 3; i++) stepFn(i); // warm-up (kernels, Adam's moments)
   const t0 = performance.now();
@@ -84,9 +92,7 @@ for (const backend of backends) {
   const vars = Object.values(model.variables);
   let opt = tf.train.adam(1e-3);
   const ms = time((i) => {
-    tf.tidy(() =>
-      opt.minimize(() => model.loss(x, { seed: foldIn(seed(0), i) }).loss, true, vars),
-    ).dataSync();
+    settle(tf.tidy(() => opt.minimize(() => model.loss(x, { seed: foldIn(seed(0), i) }).loss, true, vars)));
   }, steps);
   rows.push({ backend, variant: '@elbo/models vae (custom dense gradients)', ms });
   opt.dispose();
@@ -95,7 +101,7 @@ for (const backend of backends) {
   const stock = stockVae();
   opt = tf.train.adam(1e-3);
   const msStock = time((i) => {
-    tf.tidy(() => opt.minimize(() => stock.loss(x, foldIn(seed(0), i)), true, stock.variables)).dataSync();
+    settle(tf.tidy(() => opt.minimize(() => stock.loss(x, foldIn(seed(0), i)), true, stock.variables)));
   }, steps);
   rows.push({ backend, variant: 'stock tfjs ops (tf.matMul gradients)', ms: msStock });
   opt.dispose();
@@ -108,9 +114,9 @@ for (const backend of backends) {
   const xi = tf.reshape(x, [BATCH, 28, 28, 1]);
   const msConv = time(
     (i) => {
-      tf.tidy(() =>
-        opt.minimize(() => conv.loss(xi, { seed: foldIn(seed(0), i) }).loss, true, cvars),
-      ).dataSync();
+      settle(
+        tf.tidy(() => opt.minimize(() => conv.loss(xi, { seed: foldIn(seed(0), i) }).loss, true, cvars)),
+      );
     },
     Math.max(2, Math.ceil(steps / 4)),
   );
