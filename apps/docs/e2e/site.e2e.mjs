@@ -4,7 +4,8 @@
 // SwiftShader, never a downloaded browser) and checks that
 //   - the page loads with no console error and no page error (a screenshot of each goes to test-results/);
 //   - every live demo ([data-demo]) reaches data-status ready or done within 30 s, on data-backend webgl;
-//   - the fit-gaussian demo's objective falls (data-loss below data-loss-start once done);
+//   - the fit-gaussian demo's objective falls (data-loss below data-loss-start once done), and so does
+//     the vae demo's loss;
 //   - the backend switch moves a demo to wasm and to cpu, and the demo runs there.
 // One line per check, then `e2e: N passed, M failed`; exit status 1 on any failure.
 /* global document -- the functions passed to page.waitForFunction and $eval run in the browser */
@@ -163,6 +164,16 @@ async function main() {
           `${path}: demo ${demo} ready on webgl within ${DEMO_TIMEOUT_MS / 1000} s`,
           describe(data),
         );
+        if (demo === 'vae') {
+          const done = await waitForStatus(page, selector, ['done'], FIT_DONE_TIMEOUT_MS);
+          const start = Number(done.lossStart);
+          const end = Number(done.loss);
+          check(
+            done.status === 'done' && Number.isFinite(start) && Number.isFinite(end) && end < start,
+            `${path}: demo vae's loss falls`,
+            `${describe(done)}, step ${done.step}, −ELBO ${start.toFixed(1)} → ${end.toFixed(1)} (reconstruction ${Number(done.reconstruction).toFixed(1)}, KL ${Number(done.kl).toFixed(2)})`,
+          );
+        }
         if (demo === 'fit-gaussian') {
           const done = await waitForStatus(page, selector, ['done'], FIT_DONE_TIMEOUT_MS);
           const start = Number(done.lossStart);

@@ -1,5 +1,6 @@
 // The site's theme: VitePress's default theme with the live demos registered as global components, so
-// that any page can write <FitGaussian />, <KlExplorer />, <CaviGmm />, <SviDemo /> or <BackendSwitch />.
+// that any page can write <FitGaussian />, <KlExplorer />, <CaviGmm />, <SviDemo />, <VaeDemo /> or
+// <BackendSwitch />.
 import DefaultTheme from 'vitepress/theme';
 import type { Theme } from 'vitepress';
 import BackendSwitch from './demos/BackendSwitch.vue';
@@ -7,6 +8,7 @@ import CaviGmm from './demos/CaviGmm.vue';
 import FitGaussian from './demos/FitGaussian.vue';
 import KlExplorer from './demos/KlExplorer.vue';
 import SviDemo from './demos/SviDemo.vue';
+import VaeDemo from './demos/VaeDemo.vue';
 import './demos/demo.css';
 
 export default {
@@ -17,5 +19,6 @@ export default {
     app.component('FitGaussian', FitGaussian);
     app.component('KlExplorer', KlExplorer);
     app.component('SviDemo', SviDemo);
+    app.component('VaeDemo', VaeDemo);
   },
 } satisfies Theme;
