@@ -15,6 +15,7 @@ import type { LossOptions, LossResult, TrainableModel } from '../trainer/trainab
 import { readModelConfig, type ModelConfig, type ModelConfigInput } from './config.js';
 import { logLikelihood, observationMean, observationModel, observationParameters } from './likelihood.js';
 import { buildNetworks, runDecoder, runEncoder, type Networks } from './networks.js';
+import { checkTraversal, interpolateCodes, traverseCode } from './latent-paths.js';
 import { checkCount, flatImages } from './shared.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -265,8 +266,7 @@ export class VariationalAutoencoder implements TrainableModel {
     return tf.tidy(() => {
       const za = this.singleMean(xa, 'xa', fn);
       const zb = this.singleMean(xb, 'xb', fn);
-      const t = steps === 1 ? tf.zeros([1, 1]) : tf.reshape(tf.linspace(0, 1, steps), [steps, 1]);
-      const z = tf.add(tf.mul(tf.sub(1, t), za), tf.mul(t, zb)) as tf.Tensor2D;
+      const z = interpolateCodes(za, zb, steps);
       return observationMean(this.config, runDecoder(this.config, this.nets, z));
     });
   }
@@ -279,19 +279,10 @@ export class VariationalAutoencoder implements TrainableModel {
    */
   traverse(x: TensorInput, dim: number, values: readonly number[]): tf.Tensor {
     const fn = 'VariationalAutoencoder.traverse';
-    if (!Number.isInteger(dim) || dim < 0 || dim >= this.config.latent) {
-      throw new ArgumentError(
-        `${fn}: argument 'dim' is ${dim}, expected an integer in [0, ${this.config.latent - 1}]`,
-      );
-    }
-    if (!Array.isArray(values) || values.length === 0 || !values.every((v) => Number.isFinite(v))) {
-      throw new ArgumentError(`${fn}: argument 'values' is not a non-empty array of finite numbers`);
-    }
+    checkTraversal(dim, values, this.config.latent, fn);
     return tf.tidy(() => {
       const z0 = this.singleMean(x, 'x', fn);
-      const mask = tf.oneHot([dim], this.config.latent);
-      const v = tf.reshape(tf.tensor1d([...values]), [-1, 1]);
-      const z = tf.add(tf.mul(z0, tf.sub(1, mask)), tf.mul(v, mask)) as tf.Tensor2D;
+      const z = traverseCode(z0, dim, values);
       return observationMean(this.config, runDecoder(this.config, this.nets, z));
     });
   }
