@@ -4,10 +4,13 @@
 // SwiftShader, never a downloaded browser) and checks that
 //   - the page loads with no console error and no page error (a screenshot of each goes to test-results/);
 //   - every live demo ([data-demo]) reaches data-status ready or done within 30 s, on data-backend webgl;
-//   - the fit-gaussian demo's objective falls (data-loss below data-loss-start once done), and so does
-//     the vae demo's loss;
+//   - the fit-gaussian demo's objective falls (data-loss below data-loss-start once done), and so do
+//     the vae demo's loss and the autoencoder demo's (which must reach done within 30 s of the page's
+//     load, on webgl and on wasm);
 //   - the backend switch moves a demo to wasm and to cpu, and the demo runs there.
 // One line per check, then `e2e: N passed, M failed`; exit status 1 on any failure.
+// ELBO_E2E_PAGES=/guide/vae,/guide/auto-encoder limits the run to those pages (a quick targeted check;
+// the backend-switch checks then run only if their page is listed).
 /* global document -- the functions passed to page.waitForFunction and $eval run in the browser */
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -22,6 +25,11 @@ const results = join(root, 'test-results');
 const executablePath = process.env['ELBO_CHROMIUM'] ?? '/usr/bin/chromium';
 const DEMO_TIMEOUT_MS = 30_000;
 const FIT_DONE_TIMEOUT_MS = 60_000;
+const ONLY = (process.env['ELBO_E2E_PAGES'] ?? '')
+  .split(',')
+  .map((p) => p.trim())
+  .filter((p) => p !== '');
+const wanted = (path) => ONLY.length === 0 || ONLY.includes(path);
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -106,6 +114,13 @@ async function waitForStatus(page, selector, wanted, timeout) {
   return page.$eval(selector, (el) => ({ ...el.dataset, text: el.textContent?.slice(0, 300) ?? '' }));
 }
 
+/** Whether a demo's data-loss fell below its data-loss-start (both finite). */
+function lossFalls(data) {
+  const start = Number(data.lossStart);
+  const end = Number(data.loss);
+  return data.lossStart !== '' && Number.isFinite(start) && Number.isFinite(end) && end < start;
+}
+
 function describe(data) {
   return `status ${data.status}, backend ${data.backend || '(none)'}${
     data.status === 'error' ? `: ${data.text.replace(/\s+/g, ' ').trim()}` : ''
@@ -149,9 +164,10 @@ async function main() {
     );
     await first.page.close();
     check(links.length >= 10, 'the sidebar lists getting started and pages 1 to 9', `${links.length} links`);
-    const paths = ['/', ...new Set(links)];
+    const paths = ['/', ...new Set(links)].filter(wanted);
 
     for (const path of paths) {
+      const opened = Date.now();
       const { page, errors, status } = await open(context, `${base}${path}`);
       const name = path === '/' ? 'index' : path.replace(/^\//, '').replace(/\//g, '_');
       const demos = await page.$$eval('[data-demo]', (els) => els.map((el) => el.getAttribute('data-demo')));
@@ -164,6 +180,14 @@ async function main() {
           `${path}: demo ${demo} ready on webgl within ${DEMO_TIMEOUT_MS / 1000} s`,
           describe(data),
         );
+        if (demo === 'autoencoder') {
+          const done = await waitForStatus(page, selector, ['done'], DEMO_TIMEOUT_MS);
+          check(
+            done.status === 'done' && lossFalls(done),
+            `${path}: demo autoencoder's reconstruction loss falls, done within ${DEMO_TIMEOUT_MS / 1000} s`,
+            `${describe(done)}, step ${done.step}, ${Number(done.lossStart).toFixed(1)} → ${Number(done.loss).toFixed(1)} nats, ${((Date.now() - opened) / 1000).toFixed(1)} s after opening`,
+          );
+        }
         if (demo === 'vae') {
           const done = await waitForStatus(page, selector, ['done'], FIT_DONE_TIMEOUT_MS);
           const start = Number(done.lossStart);
@@ -190,8 +214,28 @@ async function main() {
       await page.close();
     }
 
+    // The auto-encoder trained on wasm when the link asks for it.
+    const aePath = '/guide/auto-encoder';
+    if (wanted(aePath)) {
+      const opened = Date.now();
+      const ae = await open(context, `${base}${aePath}?backend=wasm`);
+      const done = await waitForStatus(ae.page, '[data-demo="autoencoder"]', ['done'], DEMO_TIMEOUT_MS);
+      check(
+        done.backend === 'wasm' && done.status === 'done' && lossFalls(done),
+        `${aePath}?backend=wasm: demo autoencoder trains on wasm, done within ${DEMO_TIMEOUT_MS / 1000} s`,
+        `${describe(done)}, step ${done.step}, ${Number(done.lossStart).toFixed(1)} → ${Number(done.loss).toFixed(1)} nats, ${((Date.now() - opened) / 1000).toFixed(1)} s after opening`,
+      );
+      check(
+        ae.errors.length === 0,
+        `${aePath}?backend=wasm: no console or page error`,
+        ae.errors.slice(0, 3).join(' | '),
+      );
+      await ae.page.close();
+    }
+
     // The backend switch, on the fit demo's page: webgl → wasm → cpu, kept in ?backend=.
     const switchPath = '/guide/variational-inference';
+    if (!wanted(switchPath)) return;
     const { page, errors } = await open(context, `${base}${switchPath}`);
     const selector = '[data-demo="fit-gaussian"]';
     await waitForStatus(page, selector, ['ready', 'done', 'training'], DEMO_TIMEOUT_MS);
@@ -239,8 +283,8 @@ async function main() {
   } finally {
     await browser.close();
     server.close();
+    console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${results})`);
   }
-  console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${results})`);
 }
 
 try {

@@ -1,8 +1,9 @@
 // The site's theme: VitePress's default theme with the live demos registered as global components, so
-// that any page can write <FitGaussian />, <KlExplorer />, <CaviGmm />, <SviDemo />, <VaeDemo /> or
-// <BackendSwitch />.
+// that any page can write <FitGaussian />, <KlExplorer />, <CaviGmm />, <SviDemo />, <AutoencoderDemo />,
+// <VaeDemo /> or <BackendSwitch />.
 import DefaultTheme from 'vitepress/theme';
 import type { Theme } from 'vitepress';
+import AutoencoderDemo from './demos/AutoencoderDemo.vue';
 import BackendSwitch from './demos/BackendSwitch.vue';
 import CaviGmm from './demos/CaviGmm.vue';
 import FitGaussian from './demos/FitGaussian.vue';
@@ -14,6 +15,7 @@ import './demos/demo.css';
 export default {
   extends: DefaultTheme,
   enhanceApp({ app }) {
+    app.component('AutoencoderDemo', AutoencoderDemo);
     app.component('BackendSwitch', BackendSwitch);
     app.component('CaviGmm', CaviGmm);
     app.component('FitGaussian', FitGaussian);
