@@ -1,6 +1,7 @@
 import { ElboError } from '@elbo/core';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '@elbo/backends';
+import { NVAE_PRESET_NAMES } from '@elbo/models';
 import { backendsCommand } from './commands/backends.js';
 import { CAVI_MODELS, caviCommand, type CaviCommandOptions } from './commands/cavi.js';
 import { conformanceCommand } from './commands/conformance.js';
@@ -132,8 +133,21 @@ export function buildProgram(io: Io, result: { code: number }): Command {
 
   program
     .command('train')
-    .description('train an auto-encoder or a VAE on MNIST-family digits, with a checkpoint every epoch')
-    .addOption(new Option('--model <kind>', 'the model').choices(['ae', 'vae']).default('vae'))
+    .description(
+      'train an auto-encoder, a VAE or an NVAE on MNIST-family digits, with a checkpoint every epoch',
+    )
+    .addOption(new Option('--model <kind>', 'the model').choices(['ae', 'vae', 'nvae']).default('vae'))
+    .addOption(
+      new Option('--preset <name>', 'nvae: the architecture preset')
+        .choices([...NVAE_PRESET_NAMES])
+        .default('mnist-small'),
+    )
+    .option(
+      '--set <field=value>',
+      'nvae: override a config field, e.g. --set channels=64 --set groupsPerScale=5,5 (repeatable)',
+      collectSetting,
+      [],
+    )
     .addOption(new Option('--arch <arch>', 'encoder and decoder').choices(['mlp', 'conv']).default('mlp'))
     .option(
       '--hidden <n,...>',
@@ -158,12 +172,12 @@ export function buildProgram(io: Io, result: { code: number }): Command {
       new Option('--binarize <how>', 'binarisation').choices([...BINARIZE_NAMES]).default('threshold'),
     )
     .option('--epochs <n>', 'epochs in all (a resumed run continues to it)', parseInteger('--epochs', 1), 2)
-    .option('--batch-size <b>', 'batch size', parseInteger('--batch-size', 1), 128)
-    .option('--lr <r>', 'Adam learning rate', parseNumber('--lr'), 1e-3)
+    .option('--batch-size <b>', 'batch size (default 128; nvae 64)', parseInteger('--batch-size', 1))
+    .option('--lr <r>', 'Adam learning rate (default 1e-3; nvae 3e-3)', parseNumber('--lr'))
     .option('--seed <s>', 'seed of the weights, batches and draws', parseInteger('--seed', 0), 0)
     .option(
       '--kl-warmup <steps>',
-      'raise the KL weight from 0 to 1 over this many steps',
+      'raise the KL weight from 0 to 1 over this many steps (default 0; nvae 30% of the steps)',
       parseInteger('--kl-warmup', 0),
     )
     .option('--clip-norm <c>', 'clip gradients to this global norm', parseNumber('--clip-norm'))
@@ -234,6 +248,14 @@ export function buildProgram(io: Io, result: { code: number }): Command {
   }
 
   return program;
+}
+
+/** Collects repeated `--set field=value` options. */
+function collectSetting(value: string, previous: string[]): string[] {
+  if (!/^[A-Za-z]+=.+$/.test(value)) {
+    throw new InvalidArgumentError(`--set must be field=value (e.g. channels=64), got '${value}'`);
+  }
+  return [...previous, value];
 }
 
 function parseList(flag: string): (value: string) => number[] {

@@ -3,3 +3,4 @@ export * from './trainer/index.js';
 export * from './evaluation/index.js';
 export * from './nn/index.js';
 export * from './vae/index.js';
+export * from './nvae/index.js';

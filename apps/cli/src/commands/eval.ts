@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName } from '@elbo/backends';
 import { ArgumentError } from '@elbo/core';
-import { bitsPerDim, importanceSampledNll, testElbo } from '@elbo/models';
+import { bitsPerDim, importanceSampledBounds, Nvae } from '@elbo/models';
 import type { Io } from '../io.js';
 import { evaluationPixels, loadImages, type BinarizeName } from '../run/images.js';
 import { loadModel } from '../run/model.js';
@@ -41,11 +41,11 @@ export async function evalCommand(o: EvalOptions, io: Io): Promise<number> {
       const n = Math.min(o.batchSize, set.count - start);
       const [nll, elbo] = tf.tidy(() => {
         const x = tf.tensor4d(pixels.subarray(start * d, (start + n) * d), [n, set.rows, set.cols, 1]);
-        const options = { samples: o.importanceSamples, seed: o.seed + start };
-        return [
-          tf.sum(importanceSampledNll(model, x, options)).dataSync()[0]!,
-          tf.sum(testElbo(model, x, options)).dataSync()[0]!,
-        ];
+        // The NVAE's top-down pass runs on chunk·n rows at once: at most about 1,000 keep memory bounded.
+        const chunk = model instanceof Nvae ? Math.max(1, Math.floor(1000 / n)) : 100;
+        const options = { samples: o.importanceSamples, seed: o.seed + start, chunk };
+        const bounds = importanceSampledBounds(model, x, options);
+        return [tf.sum(bounds.nll).dataSync()[0]!, tf.sum(bounds.elbo).dataSync()[0]!];
       });
       nllSum += nll!;
       elboSum += elbo!;

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName } from '@elbo/backends';
 import { ArgumentError } from '@elbo/core';
 import { batches } from '@elbo/datasets';
-import { createModel, type Likelihood } from '@elbo/models';
+import { createModel, Nvae, type Likelihood } from '@elbo/models';
 import { fit, loadCheckpoint } from '@elbo/models/node';
 import { disposeCheckpoint } from '@elbo/models';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Io } from '../io.js';
 import { ProgressBar } from '../progress.js';
@@ -15,7 +15,10 @@ import { writeImageGrid } from '../run/grids.js';
 
 /** Options of `elbo train`. */
 export interface TrainOptions {
-  readonly model: 'ae' | 'vae';
+  readonly model: 'ae' | 'vae' | 'nvae';
+  /** nvae: the preset, and `field=value` overrides of its config. */
+  readonly preset?: string;
+  readonly set?: readonly string[];
   readonly arch: 'mlp' | 'conv';
   readonly hidden?: number[];
   readonly latent: number;
@@ -26,8 +29,8 @@ export interface TrainOptions {
   readonly range?: string;
   readonly binarize: BinarizeName;
   readonly epochs: number;
-  readonly batchSize: number;
-  readonly lr: number;
+  readonly batchSize?: number;
+  readonly lr?: number;
   readonly seed: number;
   readonly klWarmup?: number;
   readonly clipNorm?: number;
@@ -51,17 +54,29 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
   if (o.json !== true) io.stdout(`backend: ${backend.name} (${backend.reason})\n`);
   const images = await loadImages(o.data, o.range, 'train');
   const dir = checkpointDir(o.out);
-  let config: Parameters<typeof createModel>[0] = {
-    kind: o.model,
-    arch: o.arch,
-    latent: o.latent,
-    likelihood: o.likelihood,
-    inputShape: [images.rows, images.cols, 1],
-    seed: o.seed,
-    ...(o.hidden !== undefined ? { hidden: o.hidden } : {}),
-    ...(o.beta !== undefined ? { beta: o.beta } : {}),
-    ...(o.iw !== undefined ? { iw: o.iw } : {}),
-  };
+  if (o.model !== 'nvae' && o.set !== undefined && o.set.length > 0) {
+    throw new ArgumentError(`train: --set ${o.set[0]} configures an NVAE, expected --model nvae`);
+  }
+  let config: Parameters<typeof createModel>[0] =
+    o.model === 'nvae'
+      ? {
+          kind: 'nvae',
+          preset: o.preset ?? 'mnist-small',
+          inputShape: [images.rows, images.cols, 1],
+          seed: o.seed,
+          ...readSettings(o.set ?? []),
+        }
+      : {
+          kind: o.model,
+          arch: o.arch,
+          latent: o.latent,
+          likelihood: o.likelihood,
+          inputShape: [images.rows, images.cols, 1],
+          seed: o.seed,
+          ...(o.hidden !== undefined ? { hidden: o.hidden } : {}),
+          ...(o.beta !== undefined ? { beta: o.beta } : {}),
+          ...(o.iw !== undefined ? { iw: o.iw } : {}),
+        };
   const resuming =
     o.resume === true && (existsSync(path.join(dir, 'model.json')) || existsSync(`${dir}.old`));
   if (o.resume === true && !resuming) {
@@ -76,7 +91,16 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
   }
   mkdirSync(o.out, { recursive: true });
   const model = createModel(config);
-  const perEpoch = Math.ceil(images.count / o.batchSize);
+  const isNvae = model instanceof Nvae;
+  const batchSize = o.batchSize ?? (isNvae ? 64 : 128);
+  const perEpoch = Math.ceil(images.count / batchSize);
+  // NVAE's defaults (Vahdat & Kautz 2020 warm the KL up over 30% of training).
+  const learningRate = o.lr ?? (isNvae ? 3e-3 : 1e-3);
+  const klWarmup = o.klWarmup ?? (isNvae ? Math.round(0.3 * o.epochs * perEpoch) : undefined);
+  // Per-epoch diagnostics of an NVAE, kept across resumed runs (an epoch trained again replaces its entry).
+  const diagnosticsFile = path.join(o.out, 'diagnostics.json');
+  let diagnostics: Array<{ epoch: number; groups?: unknown }> =
+    resuming && existsSync(diagnosticsFile) ? readDiagnostics(diagnosticsFile) : [];
   const bar = new ProgressBar(io, o.epochs * perEpoch);
   try {
     const result = await fit({
@@ -84,7 +108,7 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
       data: (epoch) =>
         (function* () {
           for (const b of batches(images, {
-            batchSize: o.batchSize,
+            batchSize,
             seed: o.seed,
             epoch,
             binarize: binarizeOption(o.binarize),
@@ -94,10 +118,10 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
         })(),
       epochs: o.epochs,
       seed: o.seed,
-      learningRate: o.lr,
+      learningRate,
       checkpoint: { dir },
       resume: resuming,
-      ...(o.klWarmup !== undefined ? { klWarmup: o.klWarmup } : {}),
+      ...(klWarmup !== undefined ? { klWarmup } : {}),
       ...(o.clipNorm !== undefined ? { clipNorm: o.clipNorm } : {}),
       callbacks: {
         onStep: ({ step, epoch, loss, imagesPerSecond }) =>
@@ -105,12 +129,25 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
             step,
             `epoch ${epoch}/${o.epochs}  loss ${loss.toFixed(2)}  ${imagesPerSecond.toFixed(0)} img/s`,
           ),
-        onEpochEnd: ({ epoch, metrics, seconds }) => {
+        onEpochEnd: async ({ epoch, metrics, seconds }) => {
           bar.done();
           if (o.json !== true) {
             io.stdout(
               `epoch ${epoch}: loss ${metrics.loss.toFixed(3)} (${seconds.toFixed(1)} s), checkpoint ${dir}\n`,
             );
+          }
+          if (isNvae) {
+            const groups = await groupDiagnostics(model, images, o.binarize);
+            diagnostics = [...diagnostics.filter((d) => d.epoch < epoch), { epoch, groups }];
+            writeFileSync(diagnosticsFile, `${JSON.stringify(diagnostics, null, 1)}\n`);
+            if (o.json !== true) {
+              const active = groups.reduce((a, g) => a + (g.activeUnits > 0 ? 1 : 0), 0);
+              io.stdout(
+                `  latent groups (KL nats / active units of size): ${groups
+                  .map((g) => `${g.index}: ${g.kl.toFixed(1)} / ${g.activeUnits} of ${g.size}`)
+                  .join(', ')}; ${active} of ${groups.length} groups active\n`,
+              );
+            }
           }
         },
       },
@@ -119,6 +156,8 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
     const samples = path.join(o.out, 'samples.png');
     const reconstructions = path.join(o.out, 'reconstructions.png');
     writeSamples(model, o.seed, samples);
+    const cooler = path.join(o.out, 'samples-t0.8.png');
+    if (isNvae) writeSamples(model, o.seed, cooler, 0.8);
     writeReconstructions(model, images, o.binarize, reconstructions);
     if (o.json === true) {
       io.stdout(
@@ -135,7 +174,7 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
     } else {
       io.stdout(
         `trained on ${backend.name}: epoch ${result.epoch}, loss ${result.loss.toFixed(3)}, ` +
-          `${result.imagesPerSecond.toFixed(0)} images/s\nsamples: ${samples}\nreconstructions: ${reconstructions}\n`,
+          `${result.imagesPerSecond.toFixed(0)} images/s\nsamples: ${samples}${isNvae ? ` (temperature 0.8: ${cooler})` : ''}\nreconstructions: ${reconstructions}\n`,
       );
     }
     return 0;
@@ -144,9 +183,63 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
   }
 }
 
-function writeSamples(model: ReturnType<typeof createModel>, seed: number, file: string): void {
+/**
+ * Parses `--set field=value` overrides of an NVAE config: numbers, comma-separated number lists,
+ * true/false and null; anything else stays a string (createModel then names a bad field).
+ */
+export function readSettings(settings: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of settings) {
+    const at = item.indexOf('=');
+    const key = item.slice(0, at);
+    const raw = item.slice(at + 1).trim();
+    let value: unknown = raw;
+    if (raw === 'true' || raw === 'false') value = raw === 'true';
+    else if (raw === 'null') value = null;
+    else if (key === 'groupsPerScale' || raw.includes(',')) value = raw.split(',').map((v) => Number(v));
+    else if (raw !== '' && Number.isFinite(Number(raw))) value = Number(raw);
+    out[key] = value;
+  }
+  return out;
+}
+
+function readDiagnostics(file: string): Array<{ epoch: number }> {
+  try {
+    const d = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(d) ? (d as Array<{ epoch: number }>) : [];
+  } catch {
+    return []; // a damaged diagnostics file is rewritten from this run's epochs
+  }
+}
+
+/** KL and active units per latent group on the first 500 training images (threshold-binarised). */
+async function groupDiagnostics(
+  model: Nvae,
+  images: Awaited<ReturnType<typeof loadImages>>,
+  binarizeName: BinarizeName,
+) {
+  const [first] = batches(images, {
+    batchSize: Math.min(500, images.count),
+    seed: 0,
+    shuffle: false,
+    binarize: binarizeName === 'dynamic' ? { method: 'threshold' } : binarizeOption(binarizeName),
+  });
+  if (first === undefined) return [];
+  try {
+    return await model.diagnostics(first.images, 0);
+  } finally {
+    first.images.dispose();
+  }
+}
+
+function writeSamples(
+  model: ReturnType<typeof createModel>,
+  seed: number,
+  file: string,
+  temperature = 1,
+): void {
   if (!('sample' in model)) return; // an auto-encoder has no prior to sample from
-  const x = model.sample(64, seed + 1);
+  const x = model.sample(64, seed + 1, temperature);
   try {
     writeImageGrid(x, 8, file);
   } finally {

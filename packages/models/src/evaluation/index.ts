@@ -1,5 +1,6 @@
 export {
   bitsPerDim,
+  importanceSampledBounds,
   importanceSampledNll,
   testElbo,
   type EvaluationOptions,

@@ -78,15 +78,51 @@ export function batchNorm(
       const inv = tf.mul(params.gamma, tf.rsqrt(tf.add(state.variance, epsilon)));
       return tf.add(tf.mul(tf.sub(xt, state.mean), inv), params.beta);
     }
-    const axes = xt.shape.slice(0, -1).map((_, i) => i);
-    const n = xt.size / (c ?? 1);
-    const { mean, variance } = tf.moments(xt, axes);
-    const y = tf.add(
-      tf.mul(tf.div(tf.sub(xt, mean), tf.sqrt(tf.add(variance, epsilon))), params.gamma),
-      params.beta,
-    );
-    const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
-    state.mean.assign(tf.add(tf.mul(state.mean, 1 - momentum), tf.mul(mean, momentum)));
+    const n = xt.size / c;
+    const x2 = tf.reshape(xt, [n, c]) as tf.Tensor2D;
+    // Per-channel sums as products with a row of ones: on wasm a plain matmul beats a transpose + sum.
+    const ones = tf.ones([1, n]) as tf.Tensor2D;
+    const mean = tf.div(tf.matMul(ones, x2), n);
+    const variance = tf.div(tf.matMul(ones, tf.square(tf.sub(x2, mean))), n);
+    const rstd = tf.rsqrt(tf.add(variance, epsilon));
+    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const xi = args[0] as tf.Tensor2D;
+      const g = args[1] as tf.Tensor;
+      const b = args[2] as tf.Tensor;
+      const mi = args[3] as tf.Tensor;
+      const ri = args[4] as tf.Tensor;
+      const xhat = tf.mul(tf.sub(xi, mi), ri);
+      (args[5] as tf.GradSaveFunc)([xhat, g, ri]);
+      return {
+        value: tf.add(tf.mul(xhat, g), b),
+        // The batch-norm backward pass with the batch statistics differentiated (as tfjs's own chain of
+        // moments gradients gives): dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ·(dy − dβ/n − x̂·dγ/n).
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          // Only saved tensors outlive the forward pass's scope, so the row of ones is made again.
+          const [sxhat, sg, srstd] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor];
+          const row = tf.ones([1, n]) as tf.Tensor2D;
+          const dBeta = tf.matMul(row, dy as tf.Tensor2D);
+          const dGamma = tf.matMul(row, tf.mul(dy, sxhat) as tf.Tensor2D);
+          const dx = tf.mul(
+            tf.mul(sg, srstd),
+            tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(sxhat, tf.div(dGamma, n))),
+          );
+          // The statistics are inputs only to keep them alive; their part of the gradient is in dx.
+          return [
+            dx,
+            tf.reshape(dGamma, [c]),
+            tf.reshape(dBeta, [c]),
+            tf.zerosLike(srstd),
+            tf.zerosLike(srstd),
+          ];
+        },
+      };
+    });
+    const y = tf.reshape(op(x2, params.gamma, params.beta, mean, rstd), xt.shape);
+    const m1 = tf.reshape(mean, [c]);
+    const v1 = tf.reshape(variance, [c]);
+    const unbiased = n > 1 ? tf.mul(v1, n / (n - 1)) : v1;
+    state.mean.assign(tf.add(tf.mul(state.mean, 1 - momentum), tf.mul(m1, momentum)));
     state.variance.assign(tf.add(tf.mul(state.variance, 1 - momentum), tf.mul(unbiased, momentum)));
     return y;
   });

@@ -21,3 +21,5 @@ export { dense, initDense, type DenseOptions, type DenseParams, type InitDenseOp
 export { initLayerNorm, layerNorm, type LayerNormParams } from './layer-norm.js';
 export { initializeWeights, INITIALIZERS, type Initializer } from './init.js';
 export { paramsOf, toVariables, type ParamTree, type VariableTree } from './params.js';
+export { depthwiseConv2d, initDepthwiseConv2d, type DepthwiseConv2dParams } from './depthwise-conv2d.js';
+export { spectralNorm, type SpectralNormEstimate } from './spectral-norm.js';

@@ -62,6 +62,95 @@ describeEachBackend('nn: norms and activations', ({ tolerance }) => {
     });
   });
 
+  it('batchNorm in training: the gradients in x, γ and β (through the batch statistics) match central differences', async () => {
+    const gamma = [1.5, 0.5, 2];
+    const beta = [0.1, -0.2, 0.3];
+    const r = [
+      [0.3, -1.1, 0.7],
+      [1.2, 0.4, -0.5],
+      [-0.8, 0.9, 0.2],
+      [0.5, -0.3, 1.6],
+    ];
+    // L(x, γ, β) = Σ r ⊙ BN(x) in float64, the definition (biased batch variance, ε = 1e-5).
+    const loss = (x: number[][], g: number[], b: number[]) => {
+      let total = 0;
+      for (let j = 0; j < 3; j++) {
+        const col = x.map((row) => row[j]!);
+        const m = mean(col);
+        const sd = Math.sqrt(biasedVar(col) + 1e-5);
+        x.forEach((row, i) => (total += r[i]![j]! * (g[j]! * ((row[j]! - m) / sd) + b[j]!)));
+      }
+      return total;
+    };
+    const h = 1e-6;
+    const numeric = (f: (d: number) => number) => (f(h) - f(-h)) / (2 * h);
+    const dx = X.map((row, i) =>
+      row.map((_, j) =>
+        numeric((d) =>
+          loss(
+            X.map((rr, a) => rr.map((v, c) => (a === i && c === j ? v + d : v))),
+            gamma,
+            beta,
+          ),
+        ),
+      ),
+    );
+    const dg = gamma.map((_, j) =>
+      numeric((d) =>
+        loss(
+          X,
+          gamma.map((v, c) => (c === j ? v + d : v)),
+          beta,
+        ),
+      ),
+    );
+    const db = beta.map((_, j) =>
+      numeric((d) =>
+        loss(
+          X,
+          gamma,
+          beta.map((v, c) => (c === j ? v + d : v)),
+        ),
+      ),
+    );
+    await expectNoLeaks(() => {
+      const init = initBatchNorm(3);
+      const state = { mean: tf.variable(init.state.mean), variance: tf.variable(init.state.variance) };
+      const x = tf.tensor2d(X);
+      const g = tf.tensor1d(gamma);
+      const b = tf.tensor1d(beta);
+      const rt = tf.tensor2d(r);
+      const grads = tf.grads((xi: tf.Tensor, gi: tf.Tensor, bi: tf.Tensor) =>
+        tf.sum(tf.mul(batchNorm({ gamma: gi, beta: bi }, state, xi, { training: true }), rt)),
+      )([x, g, b]);
+      const loose = { atol: 1e-4 + tolerance.atol, rtol: 1e-4 + tolerance.rtol };
+      expectClose(grads[0] as tf.Tensor, dx, loose);
+      expectClose(grads[1] as tf.Tensor, dg, loose);
+      expectClose(grads[2] as tf.Tensor, db, loose);
+      // A 4-D input [2, 1, 2, 3] normalises over its first three axes, as the 2-D one over its rows.
+      const x4 = tf.reshape(x, [2, 1, 2, 3]);
+      const y4 = batchNorm({ gamma: g, beta: b }, state, x4, { training: true });
+      const y2 = batchNorm({ gamma: g, beta: b }, state, x, { training: true });
+      expectClose(Array.from(y4.dataSync()), Array.from(y2.dataSync()), tolerance);
+      tf.dispose([
+        ...grads,
+        x,
+        x4,
+        g,
+        b,
+        rt,
+        y4,
+        y2,
+        init.params.gamma,
+        init.params.beta,
+        init.state.mean,
+        init.state.variance,
+        state.mean,
+        state.variance,
+      ]);
+    });
+  });
+
   it('layerNorm normalises each row over its features', async () => {
     await expectNoLeaks(() => {
       const p = initLayerNorm(3);
