@@ -52,14 +52,17 @@ export function logisticMixtureLogProb(params: TensorInput, x: TensorInput, mixt
         `${fn}: argument 'params' has shape ${formatShape(p.shape)}, expected ${formatShape([...xt.shape.slice(0, -1), m * (1 + 2 * c)])} for x ${formatShape(xt.shape)} and ${m} mixtures`,
       );
     }
+    // Every pixel as a row [N, ·] (rank ≤ 3 throughout: WebGL's where has no rank-5 form).
     const lead = p.shape.slice(0, -1);
-    const logits = tf.slice(p, [...lead.map(() => 0), 0], [...lead, m]);
-    const loc = tf.reshape(tf.slice(p, [...lead.map(() => 0), m], [...lead, m * c]), [...lead, c, m]);
+    const n = lead.reduce((a, b) => a * b, 1);
+    const p2 = tf.reshape(p, [n, m * (1 + 2 * c)]);
+    const logits = tf.slice(p2, [0, 0], [n, m]);
+    const loc = tf.reshape(tf.slice(p2, [0, m], [n, m * c]), [n, c, m]);
     const logScale = tf.maximum(
-      tf.reshape(tf.slice(p, [...lead.map(() => 0), m + m * c], [...lead, m * c]), [...lead, c, m]),
+      tf.reshape(tf.slice(p2, [0, m + m * c], [n, m * c]), [n, c, m]),
       MIN_LOG_SCALE,
     );
-    const y = tf.expandDims(tf.sub(tf.mul(xt, 2), 1), -1); // [..., C, 1]
+    const y = tf.reshape(tf.sub(tf.mul(xt, 2), 1), [n, c, 1]);
     const centered = tf.sub(y, loc);
     const invS = tf.exp(tf.neg(logScale));
     const plus = tf.mul(tf.add(centered, 1 / 255), invS);
@@ -72,15 +75,17 @@ export function logisticMixtureLogProb(params: TensorInput, x: TensorInput, mixt
     const logPdfMid = tf.add(tf.sub(tf.sub(mid, logScale), tf.mul(2, softplus(mid))), Math.log(2 / 255));
     const big = maskOf([delta], (d) => tf.greater(d, 1e-5));
     const logDelta = tf.where(big, tf.log(tf.maximum(delta, 1e-12)), logPdfMid);
-    const isFirst = maskOf([y], (v) => tf.less(v, -0.999));
-    const isLast = maskOf([y], (v) => tf.greater(v, 0.999));
-    const logBin = tf.where(
-      tf.broadcastTo(isFirst, logDelta.shape),
-      logCdfPlus,
-      tf.where(tf.broadcastTo(isLast, logDelta.shape), logOneMinusCdfMinus, logDelta),
-    ); // [..., C, M]
-    const logMix = tf.sub(logits, tf.expandDims(logSumExp(logits, -1), -1)); // [..., M]
-    const perPixel = logSumExp(tf.add(tf.sum(logBin, -2), logMix), -1); // [..., H, W]
+    const isFirst = tf.broadcastTo(
+      maskOf([y], (v) => tf.less(v, -0.999)),
+      [n, c, m],
+    );
+    const isLast = tf.broadcastTo(
+      maskOf([y], (v) => tf.greater(v, 0.999)),
+      [n, c, m],
+    );
+    const logBin = tf.where(isFirst, logCdfPlus, tf.where(isLast, logOneMinusCdfMinus, logDelta)); // [N, C, M]
+    const logMix = tf.sub(logits, tf.expandDims(logSumExp(logits, -1), -1)); // [N, M]
+    const perPixel = tf.reshape(logSumExp(tf.add(tf.sum(logBin, 1), logMix), -1), lead); // [..., H, W]
     return tf.sum(perPixel, [perPixel.rank - 2, perPixel.rank - 1]);
   });
 }

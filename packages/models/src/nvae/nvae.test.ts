@@ -267,6 +267,16 @@ describeEachBackend('Nvae', ({ tolerance }) => {
       expect(Math.min(...v)).toBeGreaterThanOrEqual(0);
       expect(Math.max(...v)).toBeLessThanOrEqual(1);
       Object.values(model.state).forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(stateBefore[i]));
+      // The hierarchy: with every group shared the images are equal; with none they differ.
+      const all = model.sample(3, 8, 1, { shared: { groups: 3, seed: 4 }, readjustBatches: 0 });
+      const none = model.sample(3, 8, 1, { shared: { groups: 0, seed: 4 }, readjustBatches: 0 });
+      const [a0, a1] = tf.split(all, [1, 2]);
+      const [n0, n1] = tf.split(none, [1, 2]);
+      const spread = (first: tf.Tensor, rest: tf.Tensor) =>
+        tf.tidy(() => tf.max(tf.abs(tf.sub(rest, first))).dataSync()[0] as number);
+      expect(spread(a0 as tf.Tensor, a1 as tf.Tensor)).toBeLessThan(1e-6);
+      expect(spread(n0 as tf.Tensor, n1 as tf.Tensor)).toBeGreaterThan(1e-3);
+      tf.dispose([all, none, a0 as tf.Tensor, a1 as tf.Tensor, n0 as tf.Tensor, n1 as tf.Tensor]);
       const z = model.encodeMeans(x);
       expect(z.shape).toEqual([3, 72]);
       const decoded = model.decodeLatents(z);
@@ -293,6 +303,9 @@ describeEachBackend('Nvae', ({ tolerance }) => {
     expect(() => model.logImportanceWeights(x, tf.zeros([2, 3, 71]))).toThrow(/expected \[k, 3, 72\]/);
     expect(() => model.decodeLatents(tf.zeros([2, 5]))).toThrow(ShapeError);
     expect(() => model.sample(2, 0, -1)).toThrow(/temperature/);
+    expect(() => model.sample(2, 0, 1, { shared: { groups: 4, seed: 0 } })).toThrow(
+      /expected an integer in \[0, 3\]/,
+    );
     x.dispose();
     model.dispose();
   });

@@ -69,6 +69,11 @@ export interface NvaeSampleOptions {
    * The model's own statistics are restored afterwards.
    */
   readonly readjustBatches?: number;
+  /**
+   * The latent hierarchy: the first `groups` latent groups (top-down) are drawn once from `seed` and shared
+   * by all n images, the rest per image. With 0 every image differs; with all groups they are equal.
+   */
+  readonly shared?: { readonly groups: number; readonly seed: Seed | number };
 }
 
 const ACTIVE_THRESHOLD = 0.01;
@@ -306,9 +311,11 @@ export class Nvae implements TrainableModel {
   /**
    * n images from the model: zₗ ~ N(μₚ, (T·σₚ)²) group by group (temperature T, default 1), decoded to
    * the output's mean [n, H, W, C] (σ(logits) for Bernoulli). With `readjustBatches` > 0 (default 10) the
-   * decoder's batch-norm statistics are first re-estimated on samples at T, then restored.
+   * decoder's batch-norm statistics are first re-estimated on samples at T, then restored. With
+   * `shared`, the coarsest groups are common to all n images (what the finer groups control).
    *
    * @example const grid = model.sample(64, seed(1), 0.8);
+   * @example const row = model.sample(8, seed(2), 0.8, { shared: { groups: 2, seed: seed(9) } });
    */
   sample(n: number, s: Seed | number, temperature = 1, options: NvaeSampleOptions = {}): tf.Tensor4D {
     const fn = 'Nvae.sample';
@@ -325,16 +332,36 @@ export class Nvae implements TrainableModel {
         `${fn}: argument 'options.readjustBatches' is ${readjust}, expected an integer ≥ 0`,
       );
     }
+    const shared = options.shared;
+    if (
+      shared !== undefined &&
+      (!Number.isInteger(shared.groups) || shared.groups < 0 || shared.groups > this.groups.length)
+    ) {
+      throw new ArgumentError(
+        `${fn}: argument 'options.shared.groups' is ${String(shared.groups)}, expected an integer in [0, ${this.groups.length}] (the model's latent groups)`,
+      );
+    }
+    const sharedKey = shared === undefined ? undefined : toSeed(shared.seed, 'options.shared.seed', fn);
     const saved =
       readjust > 0 ? this.net.decoderBns.map((b) => [tf.clone(b.mean), tf.clone(b.variance)] as const) : [];
     try {
       if (readjust > 0) this.readjustBatchNorm(temperature, foldIn(key, 1), readjust, Math.max(n, 16));
       return tf.tidy(() => {
-        const eps = splitLatents(
+        let eps = splitLatents(
           this.net,
           this.config,
           random.normal([n, this.latentSize], foldIn(key, 0)) as tf.Tensor2D,
         );
+        if (shared !== undefined && sharedKey !== undefined && shared.groups > 0) {
+          const one = splitLatents(
+            this.net,
+            this.config,
+            random.normal([1, this.latentSize], sharedKey) as tf.Tensor2D,
+          );
+          eps = eps.map((e, l) =>
+            l < shared.groups ? (tf.tile(one[l] as tf.Tensor4D, [n, 1, 1, 1]) as tf.Tensor4D) : e,
+          );
+        }
         return this.mean(topDown(this.net, this.config, n, { kind: 'prior', eps, temperature }, EVAL).output);
       });
     } finally {
