@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitepress';
+import { mnistAsset } from './mnist-asset';
 
 // The road of the site, in reading order: each page builds on the one before.
 const road = [
@@ -35,6 +36,9 @@ export default defineConfig({
     resolve: { conditions: ['source'] },
     ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] }, noExternal: [/^@elbo\//] },
     optimizeDeps: { exclude: ['@elbo/backends'] },
-    build: { chunkSizeWarningLimit: 4096 },
+    // The digits travel as one gzipped byte file (data/mnist-digits.bin.gz), not as the mnist
+    // package's JSON: see mnist-asset.ts.
+    plugins: [mnistAsset()],
+    build: { chunkSizeWarningLimit: 1024 },
   },
 });

@@ -7,15 +7,19 @@
 //   - the fit-gaussian demo's objective falls (data-loss below data-loss-start once done), and so do
 //     the vae demo's loss and the autoencoder demo's (which must reach done within 30 s of the page's
 //     load, on webgl and on wasm);
-//   - the backend switch moves a demo to wasm and to cpu, and the demo runs there.
+//   - the backend switch moves a demo to wasm and to cpu, and the demo runs there;
+//   - the site's digit file (data/mnist-digits.bin.gz) holds loadMnist's 10,000 digits in its order, and
+//     no script of the build is over 1 MB (the mnist package's JSON stays out).
 // One line per check, then `e2e: N passed, M failed`; exit status 1 on any failure.
 // ELBO_E2E_PAGES=/guide/vae,/guide/auto-encoder limits the run to those pages (a quick targeted check;
 // the backend-switch checks then run only if their page is listed).
 /* global document -- the functions passed to page.waitForFunction and $eval run in the browser */
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { Buffer } from 'node:buffer';
 import { chromium } from 'playwright';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -114,6 +118,41 @@ async function waitForStatus(page, selector, wanted, timeout) {
   return page.$eval(selector, (el) => ({ ...el.dataset, text: el.textContent?.slice(0, 300) ?? '' }));
 }
 
+/** The files under a folder, recursively. */
+function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+/** The digit file against loadMnist (read here from @elbo/datasets), and the size of the scripts. */
+async function checkAssets() {
+  const file = join(dist, 'data', 'mnist-digits.bin.gz');
+  if (!check(existsSync(file), 'the build has data/mnist-digits.bin.gz')) return;
+  const bytes = gunzipSync(readFileSync(file));
+  const { loadMnist } = await import('@elbo/datasets');
+  const mnist = await loadMnist();
+  const count = bytes.readUInt32LE(8);
+  const labels = bytes.subarray(16, 16 + count);
+  const images = bytes.subarray(16 + count);
+  check(
+    bytes.subarray(0, 8).toString('latin1') === 'ELBODIG1' &&
+      count === mnist.count &&
+      Buffer.compare(labels, Buffer.from(mnist.labels)) === 0 &&
+      Buffer.compare(images, Buffer.from(mnist.images)) === 0,
+    "the digit file holds loadMnist's digits in its order",
+    `${count} digits, ${(statSync(file).size / 1e6).toFixed(2)} MB gzipped`,
+  );
+  const scripts = filesUnder(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
+  const largest = scripts.reduce((a, f) => (statSync(f).size > statSync(a).size ? f : a), scripts[0]);
+  const size = statSync(largest).size;
+  check(
+    size < 1024 * 1024,
+    'no script of the build is over 1 MB',
+    `largest ${largest.slice(dist.length)} ${(size / 1e6).toFixed(2)} MB`,
+  );
+}
+
 /** Whether a demo's data-loss fell below its data-loss-start (both finite). */
 function lossFalls(data) {
   const start = Number(data.lossStart);
@@ -138,6 +177,7 @@ async function main() {
   }
   mkdirSync(results, { recursive: true });
   const started = Date.now();
+  await checkAssets();
   const server = await serve();
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
@@ -178,7 +218,7 @@ async function main() {
         check(
           (data.status === 'ready' || data.status === 'done') && data.backend === 'webgl',
           `${path}: demo ${demo} ready on webgl within ${DEMO_TIMEOUT_MS / 1000} s`,
-          describe(data),
+          `${describe(data)}, step ${data.step ?? '?'}, ${((Date.now() - opened) / 1000).toFixed(1)} s after opening`,
         );
         if (demo === 'autoencoder') {
           const done = await waitForStatus(page, selector, ['done'], DEMO_TIMEOUT_MS);
