@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitepress';
+import { existsSync, readFileSync } from 'node:fs';
+import { defineConfig, type DefaultTheme } from 'vitepress';
 import { mnistAsset } from './mnist-asset';
 
 // The road of the site, in reading order: each page builds on the one before.
@@ -14,19 +15,45 @@ const road = [
   { text: '9. NVAE', link: '/guide/nvae' },
 ];
 
+// The API reference: markdown that TypeDoc writes into api/ from the packages' TSDoc before each build
+// (typedoc.json; `pnpm --filter @elbo/docs api` alone), with its sidebar. Not committed; without it
+// (a dev server started before any build) the API section is a single link.
+const API = '/api/';
+const apiSidebarFile = new URL('../api/typedoc-sidebar.json', import.meta.url);
+const apiPackages: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile)
+  ? (JSON.parse(readFileSync(apiSidebarFile, 'utf8')) as DefaultTheme.SidebarItem[])
+  : [];
+const apiOverview: DefaultTheme.SidebarItem = {
+  text: 'API reference',
+  link: API,
+  items: apiPackages.map(({ text, link }) => ({ text, link })),
+};
+
 export default defineConfig({
   title: 'elbo',
   description: 'Variational inference and VAEs on TensorFlow.js, from fitting a Gaussian to NVAE.',
   cleanUrls: true,
+  // The one dead link of the build: TSDoc in packages/divergences/src/kl/continuous-bernoulli.ts writes
+  // E₁[X](ℓ₁ − ℓ₂), which markdown reads as a link to "ℓ₁ − ℓ₂" (to fix there, e.g. E₁[X]·(ℓ₁ − ℓ₂)).
+  ignoreDeadLinks: [(link: string) => decodeURIComponent(link) === './ℓ₁ − ℓ₂'],
   themeConfig: {
     nav: [
       { text: 'Getting started', link: '/guide/getting-started' },
       { text: 'Guide', link: '/guide/variational-inference' },
+      { text: 'API reference', link: API },
     ],
-    sidebar: [
-      { text: 'Start here', items: [{ text: 'Getting started', link: '/guide/getting-started' }] },
-      { text: 'The road', items: road },
-    ],
+    // The guide's pages list the road and the packages of the API; the API's pages list every symbol.
+    sidebar: {
+      '/api/': [
+        { text: 'Guide', items: [{ text: 'Getting started', link: '/guide/getting-started' }] },
+        { text: 'API reference', link: API, items: apiPackages },
+      ],
+      '/': [
+        { text: 'Start here', items: [{ text: 'Getting started', link: '/guide/getting-started' }] },
+        { text: 'The road', items: road },
+        apiOverview,
+      ],
+    },
     outline: [2, 3],
   },
   vite: {

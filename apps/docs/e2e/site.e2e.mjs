@@ -8,6 +8,8 @@
 //     the vae demo's loss and the autoencoder demo's (which must reach done within 30 s of the page's
 //     load, on webgl and on wasm);
 //   - the backend switch moves a demo to wasm and to cpu, and the demo runs there;
+//   - the API reference (TypeDoc): the sidebar's API pages load, and the page of @elbo/distributions'
+//     Normal class documents logProb, with the API sidebar listing the symbols;
 //   - the site's digit file (data/mnist-digits.bin.gz) holds loadMnist's 10,000 digits in its order, and
 //     no script of the build is over 1 MB (the mnist package's JSON stays out).
 // One line per check, then `e2e: N passed, M failed`; exit status 1 on any failure.
@@ -203,7 +205,12 @@ async function main() {
       as.map((a) => new URL(a.href).pathname),
     );
     await first.page.close();
-    check(links.length >= 10, 'the sidebar lists getting started and pages 1 to 9', `${links.length} links`);
+    check(
+      ['/guide/getting-started', '/guide/nvae', '/api/'].every((p) => links.includes(p)) &&
+        links.length >= 11,
+      'the sidebar lists getting started, pages 1 to 9 and the API reference',
+      `${links.length} links`,
+    );
     const paths = ['/', ...new Set(links)].filter(wanted);
 
     for (const path of paths) {
@@ -252,6 +259,31 @@ async function main() {
       await page.screenshot({ path: join(results, `${name}.png`), fullPage: true });
       check(errors.length === 0, `${path}: no console or page error`, errors.slice(0, 3).join(' | '));
       await page.close();
+    }
+
+    // The API reference: one class page, with its content and the API's own sidebar.
+    const apiPath = '/api/@elbo/distributions/classes/Normal';
+    if (wanted(apiPath) || ONLY.length === 0) {
+      const api = await open(context, `${base}${apiPath}`);
+      const title = await api.page.$eval('.vp-doc h1', (h) => h.textContent ?? '').catch(() => '');
+      const text = await api.page.$eval('.vp-doc', (d) => d.textContent ?? '').catch(() => '');
+      const symbols = await api.page.$$eval('.VPSidebar a.link', (as) => as.length);
+      check(
+        api.status === 200 &&
+          title.includes('Normal') &&
+          text.includes('logProb') &&
+          text.includes('N(loc, scale²)'),
+        `${apiPath}: the Normal class page documents logProb`,
+        `HTTP ${api.status}, title "${title.trim()}", ${text.length} characters`,
+      );
+      check(symbols > 100, `${apiPath}: the API sidebar lists the symbols`, `${symbols} links`);
+      await api.page.screenshot({ path: join(results, 'api-normal.png'), fullPage: false });
+      check(
+        api.errors.length === 0,
+        `${apiPath}: no console or page error`,
+        api.errors.slice(0, 3).join(' | '),
+      );
+      await api.page.close();
     }
 
     // The auto-encoder trained on wasm when the link asks for it.
