@@ -368,6 +368,8 @@ export type LatentSource =
 /** Per-group results of a top-down pass with the posterior: each [n]; `loc` is q's mean [n, side, side, c]. */
 export interface GroupPass {
   readonly kl: tf.Tensor1D;
+  /** The KL of each latent variable, [n, side, side, c]. */
+  readonly klUnits: tf.Tensor4D;
   readonly logP: tf.Tensor1D;
   readonly logQ: tf.Tensor1D;
   readonly loc: tf.Tensor4D;
@@ -411,12 +413,13 @@ export function topDown(
       const q = { loc: tf.add(prior.loc, delta.loc), logScale: tf.add(prior.logScale, delta.logScale) };
       const eps = source.eps?.[l];
       z = (eps === undefined ? q.loc : tf.add(q.loc, tf.mul(tf.exp(q.logScale), eps))) as tf.Tensor4D;
-      const kl = sumPerRow(residualKl(prior.logScale, delta.loc, delta.logScale));
+      const klUnits = residualKl(prior.logScale, delta.loc, delta.logScale) as tf.Tensor4D;
+      const kl = sumPerRow(klUnits);
       const logQ =
         eps === undefined
           ? sumPerRow(tf.sub(tf.neg(q.logScale), HALF_LOG_TWO_PI))
           : sumPerRow(tf.sub(tf.sub(tf.mul(-0.5, tf.square(eps)), q.logScale), HALF_LOG_TWO_PI));
-      passes.push({ kl, logP: logNormal(z, prior), logQ, loc: q.loc as tf.Tensor4D });
+      passes.push({ kl, klUnits, logP: logNormal(z, prior), logQ, loc: q.loc as tf.Tensor4D });
     } else if (source.kind === 'prior') {
       const eps = source.eps[l] as tf.Tensor4D;
       z = tf.add(prior.loc, tf.mul(tf.exp(prior.logScale), tf.mul(eps, source.temperature))) as tf.Tensor4D;

@@ -320,6 +320,15 @@ describeEachBackend('Nvae', ({ tolerance }) => {
       expect(g.activeUnits).toBeGreaterThanOrEqual(0);
       expect(g.activeUnits).toBeLessThanOrEqual(g.size);
     }
+    // With the posterior convs zeroed, q equals the prior in every group: no KL, no active unit.
+    for (const [name, v] of Object.entries(model.variables)) {
+      if (name.includes('/posterior/')) v.assign(tf.zerosLike(v));
+    }
+    const silent = await model.diagnostics(x, 0);
+    for (const g of silent) {
+      expect(g.kl).toBeLessThan(1e-5);
+      expect(g.activeUnits).toBe(0);
+    }
     x.dispose();
     model.dispose();
   });

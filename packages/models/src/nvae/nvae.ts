@@ -47,8 +47,9 @@ export interface GroupDiagnostics extends LatentGroup {
   /** KL(q(z_l | x, z<l) ‖ p(z_l | z<l)) averaged over the images. */
   readonly kl: number;
   /**
-   * Active units (Burda et al. 2016): the latent variables u whose posterior mean varies across images,
-   * Cov_x(E_q[u]) > 0.01 (the means along one draw of z<l).
+   * Active units: the latent variables whose KL, averaged over the images, exceeds 0.01 nats (they carry
+   * information about x). Burda et al.'s test Cov_x(E_q[u]) > 0.01 does not suit a hierarchy: the
+   * posterior mean of a collapsed unit (q = p(z_l | z<l)) still varies with x through z<l.
    */
   readonly activeUnits: number;
 }
@@ -492,9 +493,8 @@ export class Nvae implements TrainableModel {
       const pass = topDown(this.net, this.config, b, { kind: 'posterior', features, eps }, EVAL);
       return tf.concat(
         pass.groups.map((g) => {
-          const flat = tf.reshape(g.loc, [b, -1]);
-          const variance = tf.moments(flat, 0).variance;
-          const active = tf.sum(tf.cast(tf.greater(variance, ACTIVE_THRESHOLD), 'float32'));
+          const perUnit = tf.mean(tf.reshape(g.klUnits, [b, -1]), 0);
+          const active = tf.sum(tf.cast(tf.greater(perUnit, ACTIVE_THRESHOLD), 'float32'));
           return tf.stack([tf.mean(g.kl), active]);
         }),
       );
