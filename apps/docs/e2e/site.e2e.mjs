@@ -263,7 +263,7 @@ async function main() {
 
     // The API reference: one class page, with its content and the API's own sidebar.
     const apiPath = '/api/@elbo/distributions/classes/Normal';
-    if (wanted(apiPath) || ONLY.length === 0) {
+    if (wanted(apiPath)) {
       const api = await open(context, `${base}${apiPath}`);
       const title = await api.page.$eval('.vp-doc h1', (h) => h.textContent ?? '').catch(() => '');
       const text = await api.page.$eval('.vp-doc', (d) => d.textContent ?? '').catch(() => '');
