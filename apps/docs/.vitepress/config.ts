@@ -29,10 +29,26 @@ const apiOverview: DefaultTheme.SidebarItem = {
   items: apiPackages.map(({ text, link }) => ({ text, link })),
 };
 
+// On a package's API pages: the guide, the list of packages, and that package's symbols (one package's
+// sidebar, not all seven: each page renders its sidebar into its HTML).
+const apiSidebars: DefaultTheme.SidebarMulti = Object.fromEntries(
+  apiPackages.map((pkg) => [
+    pkg.link ?? API,
+    [
+      { text: 'Guide', items: [{ text: 'Getting started', link: '/guide/getting-started' }] },
+      apiOverview,
+      { text: pkg.text ?? '', link: pkg.link ?? API, items: pkg.items ?? [] },
+    ],
+  ]),
+);
+
 export default defineConfig({
   title: 'elbo',
   description: 'Variational inference and VAEs on TensorFlow.js, from fitting a Gaussian to NVAE.',
   cleanUrls: true,
+  // The site's metadata (the sidebars of the API reference included) in one cacheable script rather
+  // than inlined into every page's HTML.
+  metaChunk: true,
   // The one dead link of the build: TSDoc in packages/divergences/src/kl/continuous-bernoulli.ts writes
   // E₁[X](ℓ₁ − ℓ₂), which markdown reads as a link to "ℓ₁ − ℓ₂" (to fix there, e.g. E₁[X]·(ℓ₁ − ℓ₂)).
   ignoreDeadLinks: [(link: string) => decodeURIComponent(link) === './ℓ₁ − ℓ₂'],
@@ -44,9 +60,10 @@ export default defineConfig({
     ],
     // The guide's pages list the road and the packages of the API; the API's pages list every symbol.
     sidebar: {
+      ...apiSidebars,
       '/api/': [
         { text: 'Guide', items: [{ text: 'Getting started', link: '/guide/getting-started' }] },
-        { text: 'API reference', link: API, items: apiPackages },
+        apiOverview,
       ],
       '/': [
         { text: 'Start here', items: [{ text: 'Getting started', link: '/guide/getting-started' }] },

@@ -9,7 +9,7 @@
 //     load, on webgl and on wasm);
 //   - the backend switch moves a demo to wasm and to cpu, and the demo runs there;
 //   - the API reference (TypeDoc): the sidebar's API pages load, and the page of @elbo/distributions'
-//     Normal class documents logProb, with the API sidebar listing the symbols;
+//     Normal class documents logProb, with the package's symbols in the sidebar;
 //   - the site's digit file (data/mnist-digits.bin.gz) holds loadMnist's 10,000 digits in its order, and
 //     no script of the build is over 1 MB (the mnist package's JSON stays out).
 // One line per check, then `e2e: N passed, M failed`; exit status 1 on any failure.
@@ -267,7 +267,9 @@ async function main() {
       const api = await open(context, `${base}${apiPath}`);
       const title = await api.page.$eval('.vp-doc h1', (h) => h.textContent ?? '').catch(() => '');
       const text = await api.page.$eval('.vp-doc', (d) => d.textContent ?? '').catch(() => '');
-      const symbols = await api.page.$$eval('.VPSidebar a.link', (as) => as.length);
+      const symbols = await api.page.$$eval('.VPSidebar a.link', (as) =>
+        as.map((a) => new URL(a.href).pathname),
+      );
       check(
         api.status === 200 &&
           title.includes('Normal') &&
@@ -276,7 +278,11 @@ async function main() {
         `${apiPath}: the Normal class page documents logProb`,
         `HTTP ${api.status}, title "${title.trim()}", ${text.length} characters`,
       );
-      check(symbols > 100, `${apiPath}: the API sidebar lists the symbols`, `${symbols} links`);
+      check(
+        symbols.includes(apiPath) && symbols.includes('/api/@elbo/distributions/classes/Bernoulli'),
+        `${apiPath}: the sidebar lists the package's symbols`,
+        `${symbols.length} links`,
+      );
       await api.page.screenshot({ path: join(results, 'api-normal.png'), fullPage: false });
       check(
         api.errors.length === 0,
