@@ -7,6 +7,8 @@
 //   - the fit-gaussian demo's objective falls (data-loss below data-loss-start once done), and so do
 //     the vae demo's loss and the autoencoder demo's (which must reach done within 30 s of the page's
 //     load, on webgl and on wasm);
+//   - the nvae demo loads the checkpoint shipped under public/nvae/, draws samples and the latent
+//     hierarchy, resamples, and runs on wasm too; the CLI's sample grid is on the page;
 //   - the backend switch moves a demo to wasm and to cpu, and the demo runs there;
 //   - the API reference (TypeDoc): the sidebar's API pages load, and the page of @elbo/distributions'
 //     Normal class documents logProb, with the package's symbols in the sidebar;
@@ -245,6 +247,50 @@ async function main() {
             `${describe(done)}, step ${done.step}, −ELBO ${start.toFixed(1)} → ${end.toFixed(1)} (reconstruction ${Number(done.reconstruction).toFixed(1)}, KL ${Number(done.kl).toFixed(2)})`,
           );
         }
+        if (demo === 'nvae') {
+          // The shipped checkpoint's 4 latent groups; the sample canvases drawn (not blank); resampling
+          // draws new digits.
+          const pixels = () =>
+            page.$$eval(`${selector} canvas`, (cs) =>
+              cs.map((c) => {
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                let sum = 0;
+                let sq = 0;
+                for (let i = 0; i < d.length; i += 4) {
+                  sum += d[i];
+                  sq += d[i] * d[i];
+                }
+                const n = d.length / 4;
+                return {
+                  variance: sq / n - (sum / n) ** 2,
+                  checksum: d.reduce((a, v, i) => (a + v * ((i % 997) + 1)) % 1000000007, 0),
+                };
+              }),
+            );
+          const before = await pixels();
+          check(
+            data.groups === '4' && before.length === 2 && before.every((c) => c.variance > 100),
+            `${path}: demo nvae loads the shipped checkpoint and draws its samples and hierarchy`,
+            `${data.groups} groups, canvas variances ${before.map((c) => c.variance.toFixed(0)).join(', ')}`,
+          );
+          await page.click(`${selector} [data-action="resample"]`);
+          await page.waitForFunction(
+            (sel) => document.querySelector(sel)?.getAttribute('data-seed') === '2',
+            selector,
+            { timeout: DEMO_TIMEOUT_MS },
+          );
+          const again = await waitForStatus(page, selector, ['ready'], DEMO_TIMEOUT_MS);
+          const after = await pixels();
+          check(
+            again.status === 'ready' && after[0].checksum !== before[0].checksum,
+            `${path}: demo nvae resamples (seed 1 → 2) and draws new digits`,
+            `${describe(again)}`,
+          );
+          const png = await page
+            .$eval('img[alt^="64 samples of the NVAE"]', (img) => img.naturalWidth)
+            .catch(() => 0);
+          check(png > 0, `${path}: the CLI's sample grid at temperature 0.8 is shown`, `naturalWidth ${png}`);
+        }
         if (demo === 'fit-gaussian') {
           const done = await waitForStatus(page, selector, ['done'], FIT_DONE_TIMEOUT_MS);
           const start = Number(done.lossStart);
@@ -309,6 +355,24 @@ async function main() {
         ae.errors.slice(0, 3).join(' | '),
       );
       await ae.page.close();
+    }
+
+    // The NVAE checkpoint sampled on wasm when the link asks for it.
+    const nvaePath = '/guide/nvae';
+    if (wanted(nvaePath)) {
+      const nv = await open(context, `${base}${nvaePath}?backend=wasm`);
+      const ready = await waitForStatus(nv.page, '[data-demo="nvae"]', ['ready'], DEMO_TIMEOUT_MS);
+      check(
+        ready.backend === 'wasm' && ready.status === 'ready' && ready.groups === '4',
+        `${nvaePath}?backend=wasm: demo nvae samples on wasm`,
+        describe(ready),
+      );
+      check(
+        nv.errors.length === 0,
+        `${nvaePath}?backend=wasm: no console or page error`,
+        nv.errors.slice(0, 3).join(' | '),
+      );
+      await nv.page.close();
     }
 
     // The backend switch, on the fit demo's page: webgl → wasm → cpu, kept in ?backend=.
