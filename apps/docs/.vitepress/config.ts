@@ -49,9 +49,6 @@ export default defineConfig({
   // The site's metadata (the sidebars of the API reference included) in one cacheable script rather
   // than inlined into every page's HTML.
   metaChunk: true,
-  // The one dead link of the build: TSDoc in packages/divergences/src/kl/continuous-bernoulli.ts writes
-  // E₁[X](ℓ₁ − ℓ₂), which markdown reads as a link to "ℓ₁ − ℓ₂" (to fix there, e.g. E₁[X]·(ℓ₁ − ℓ₂)).
-  ignoreDeadLinks: [(link: string) => decodeURIComponent(link) === './ℓ₁ − ℓ₂'],
   themeConfig: {
     nav: [
       { text: 'Getting started', link: '/guide/getting-started' },

@@ -296,7 +296,7 @@ export class ContinuousBernoulli extends Distribution {
     });
   }
 
-  /** F(x) = (e^{ℓx} − 1)/(e^ℓ − 1), 0 below 0 and 1 above 1 (see {@link cdfOf} for the stable forms). */
+  /** F(x) = (e^{ℓx} − 1)/(e^ℓ − 1), 0 below 0 and 1 above 1 (see the internal `cdfOf` for the stable forms). */
   override cdf(value: tf.Tensor | tf.TensorLike): tf.Tensor {
     return tf.tidy(() => {
       const x = parameter(value as TensorInput, 'value', 'ContinuousBernoulli.cdf', []);

@@ -9,7 +9,7 @@ const TWO_32 = 4294967296;
 /**
  * Draws Bernoulli variates, 1 with probability p and 0 otherwise, as a float32 tensor of shape
  * `[...sampleShape, ...probs.shape]` that the caller owns (dynamic binarisation of MNIST:
- * `bernoulli(pixels, s)`). Element t compares word t of the seed's stream ({@link uniformBits}) with p
+ * `bernoulli(pixels, s)`). Element t compares word t of the seed's stream (`random.uniformBits`) with p
  * in 32-bit fixed point,
  *
  *   x_t = 1  if  w_t < p · 2^32,  else 0,

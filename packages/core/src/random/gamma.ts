@@ -12,7 +12,7 @@ import { concentrationValues, float32FromLog, sampleLogGamma } from './standard-
  * `tf.div(gamma(shape, α, s), β)` in tf ops: the gradient to β then follows by the chain rule.
  *
  * Sampling is Marsaglia & Tsang (2000) in float64, with the boost z = z' u^{1/α}, z' ~ Gamma(α + 1), for
- * α < 1 (see the counter layout in {@link uniformBits}: element i reads blocks (i, j, 1, 0) and
+ * α < 1 (see the counter layout in `random.uniformBits`: element i reads blocks (i, j, 1, 0) and
  * (i, 0, 2, 0)); each element depends only on its index and its α. Samples below 2^-126 (possible for
  * α ≪ 1) are returned as 2^-126, so the result has no zeros and no subnormals. Computed in JavaScript
  * after one download of α, so bit-identical on every backend.

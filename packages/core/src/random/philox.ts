@@ -105,7 +105,7 @@ function checkWords(words: unknown, length: number, arg: string): readonly numbe
  *
  * and between rounds bumps the key by the Weyl constants, k0 += 0x9E3779B9, k1 += 0xBB67AE85 (mod 2^32).
  * Ten rounds (the default) pass BigCrush with any counter and key; every seed and sampler of elbo is
- * built on this function (see {@link uniformBits} for the counter layout).
+ * built on this function (see `random.uniformBits` for the counter layout).
  *
  * @param counter - four uint32 words.
  * @param key - two uint32 words.

@@ -28,7 +28,7 @@ function poissonInversion(rate: number, u: number): number {
  * owns, with `rate` λ ≥ 0 broadcast to `shape`. Exact algorithms in float64:
  *
  * - λ < 10: inversion, the smallest k with u < Σ_{i ≤ k} λ^i e^{−λ} / i!, one 53-bit uniform u per
- *   element (block (i, 0, 1, 0), see {@link uniformBits}).
+ *   element (block (i, 0, 1, 0), see `random.uniformBits`).
  * - λ ≥ 10: PTRS, the transformed rejection with squeeze of Hörmann (1993), "The transformed rejection
  *   method for generating Poisson random variables": with b = 0.931 + 2.53√λ, a = −0.059 + 0.02483 b,
  *   U = u − ½, V = v, us = ½ − |U|, k = ⌊(2a/us + b) U + λ + 0.43⌋, accept at once when us ≥ 0.07 and

@@ -109,7 +109,7 @@ export function toSeed(value: Seed | number, arg: string, fn: string): Seed {
 
 /**
  * Splits a seed into `k` child seeds. Child j's key is the first two words of the Philox-4x32-10 block
- * with counter (j, 0, 3, 0) under the parent's key (domain 3 = split, see {@link uniformBits}): the
+ * with counter (j, 0, 3, 0) under the parent's key (domain 3 = split, see `random.uniformBits`): the
  * children are outputs of a keyed pseudo-random function, statistically independent of each other, of
  * the parent's own draws and of {@link foldIn}'s seeds. Child j does not depend on `k`, so
  * `splitSeed(s, 2)` is a prefix of `splitSeed(s, 3)`.

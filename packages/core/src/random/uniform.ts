@@ -32,7 +32,7 @@ function float32Below(x: number): number {
 
 /**
  * Draws uniform variates on [low, high) as a float32 tensor of shape `shape`, which the caller owns.
- * Element t takes the top 24 bits of word t of the seed's stream ({@link uniformBits}),
+ * Element t takes the top 24 bits of word t of the seed's stream (`random.uniformBits`),
  * u = ⌊w / 2^8⌋ · 2^-24 ∈ {0, 2^-24, …, 1 − 2^-24} (a float32 with a full 24-bit mantissa, never 1),
  * and returns low + (high − low)·u, computed in float64 and rounded to float32; a value that rounds up
  * to `high` is replaced by the largest float32 below it, so the interval stays half-open. The values are

@@ -27,7 +27,7 @@ function mean(l: tf.Tensor): tf.Tensor {
 
 /**
  * KL(CB(λ₁) ‖ CB(λ₂)) for continuous Bernoulli densities p(x) = C(λ)λˣ(1 − λ)¹⁻ˣ on [0, 1]:
- * E₁[X](ℓ₁ − ℓ₂) + log C(ℓ₁) − log C(ℓ₂) + log(1 − λ₁) − log(1 − λ₂), in the logits ℓ = log(λ/(1 − λ)):
+ * E₁[X]·(ℓ₁ − ℓ₂) + log C(ℓ₁) − log C(ℓ₂) + log(1 − λ₁) − log(1 − λ₂), in the logits ℓ = log(λ/(1 − λ)):
  * E₁[X] = 1/(1 − e^{−ℓ₁}) − 1/ℓ₁, C(ℓ) = ℓ/tanh(ℓ/2), log(1 − λ) = −softplus(ℓ) (torch.distributions'
  * form, with the expansions near ℓ = 0, where the closed forms are 0/0, written as series instead of
  * torch's clamped window). The caller owns the result.

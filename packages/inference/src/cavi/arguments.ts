@@ -9,7 +9,7 @@ import {
 } from '@elbo/core';
 
 /**
- * Throws an {@link ArgumentError} unless `options` is a plain object whose keys are all in `known`.
+ * Throws an `ArgumentError` unless `options` is a plain object whose keys are all in `known`.
  * Internal to the CAVI and natural-gradient folders.
  */
 export function checkOptionKeys(

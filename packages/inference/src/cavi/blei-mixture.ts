@@ -145,8 +145,8 @@ function readStart(init: unknown, k: number, fn: string): { m: number[]; s2: num
  *   {@link CaviOptions}.
  * @returns a {@link CoordinateAscent} run whose posterior is `{ m, s2, phi }` (`phi` a tensor the caller
  *   owns).
- * @throws {ShapeError} bad `data` or `init` lengths. {@link DomainError} non-finite data, K outside
- *   [1, N], σ² ≤ 0. {@link ArgumentError} unknown options.
+ * @throws {ShapeError} bad `data` or `init` lengths. `DomainError` non-finite data, K outside
+ *   [1, N], σ² ≤ 0. `ArgumentError` unknown options.
  * @example
  * const run = bleiMixtureCavi([-4.1, -3.8, 0.2, 3.9, 4.3], { components: 3, sigma2: 25, seed: 1 });
  * const { posterior, elbo } = run.fit();

@@ -303,9 +303,9 @@ class GaussianMixtureModel implements CaviModel<GaussianMixturePosterior> {
  *   `kmeansIterations`, `initLabels`, and {@link CaviOptions}.
  * @returns a {@link CoordinateAscent} run; its posterior is a {@link GaussianMixturePosterior} whose
  *   `responsibilities` tensor the caller owns.
- * @throws {ShapeError} data not [N, D] or empty, prior options of the wrong size. {@link DomainError}
+ * @throws {ShapeError} data not [N, D] or empty, prior options of the wrong size. `DomainError`
  *   non-finite data, K outside [1, N], a prior out of its domain, a singular covariance prior.
- *   {@link ArgumentError} unknown options.
+ *   `ArgumentError` unknown options.
  * @example
  * const { posterior, converged } = gaussianMixtureCavi(points, { components: 6, weightConcentration: 0.01, seed: 0 }).fit();
  * posterior.weights;             // components the data do not need get weights ≈ 0

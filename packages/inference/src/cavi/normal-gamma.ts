@@ -138,8 +138,8 @@ class NormalGammaModel implements CaviModel<NormalGammaPosterior> {
  * @param options - {@link CaviOptions}.
  * @returns a {@link CoordinateAscent} run: `step()` returns the ELBO, `fit()` the posterior
  *   `{ muN, lambdaN, aN, bN }` (plain numbers).
- * @throws {ShapeError} `data` is not a non-empty vector. {@link DomainError} non-finite data or a prior
- *   out of its domain. {@link ArgumentError} an unknown key in `prior` or `options`.
+ * @throws {ShapeError} `data` is not a non-empty vector. `DomainError` non-finite data or a prior
+ *   out of its domain. `ArgumentError` an unknown key in `prior` or `options`.
  * @example
  * const { posterior, elbo } = normalGammaCavi([0.9, 1.4, 1.1, 0.7], { mu0: 0, lambda0: 1, a0: 2, b0: 1 }).fit();
  * posterior.muN; // (1·0 + 4·1.025)/(1 + 4) = 0.82

@@ -208,7 +208,7 @@ function blend(g: MixtureGlobals, h: MixtureGlobals, rho: number, k: number, d: 
  * @param options - {@link GaussianMixtureSviOptions}.
  * @returns a {@link GaussianMixtureSvi}: `step()` (returns ρ_t), `elbo()` (full data), `posterior()`,
  *   `dispose()`.
- * @throws {ShapeError}, {@link DomainError}, {@link ArgumentError} as `gaussianMixtureCavi`, and for
+ * @throws {ShapeError}, `DomainError`, `ArgumentError` as `gaussianMixtureCavi`, and for
  *   `batchSize` outside [1, N], κ outside (0.5, 1], τ < 0.
  * @example
  * const svi = gaussianMixtureSvi(points, { components: 3, batchSize: 50, seed: 1 });

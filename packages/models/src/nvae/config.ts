@@ -53,14 +53,15 @@ export type NvaeConfigInput = { readonly kind: 'nvae' } & Partial<Omit<NvaeConfi
     readonly groupsPerScale?: readonly number[];
   };
 
-type Architecture = Omit<NvaeConfig, 'kind' | 'preset' | 'inputShape' | 'seed'>;
+/** The architecture fields of an {@link NvaeConfig}: what a preset fixes. */
+export type NvaeArchitecture = Omit<NvaeConfig, 'kind' | 'preset' | 'inputShape' | 'seed'>;
 
 /**
  * The presets. `mnist-small` trains 10 epochs of 8,000 binarised digits on one CPU core (wasm) in
  * minutes; `mnist` follows the paper's MNIST structure (2 scales of 5 groups of 20 latent channels,
  * 2 pre- and post-processing cells) at reduced width (32 channels instead of 64).
  */
-export const NVAE_PRESETS: Readonly<Record<'mnist-small' | 'mnist', Architecture>> = Object.freeze({
+export const NVAE_PRESETS: Readonly<Record<'mnist-small' | 'mnist', NvaeArchitecture>> = Object.freeze({
   'mnist-small': {
     channels: 32,
     scales: 2,
@@ -138,10 +139,10 @@ export function readNvaeConfig(config: unknown, fn = 'nvae'): NvaeConfig {
       `${fn}: config.preset is ${show(presetName)}, expected one of ${NVAE_PRESET_NAMES.map((p) => `'${p}'`).join(', ')} (or null with every field given)`,
     );
   }
-  const base: Partial<Architecture> =
+  const base: Partial<NvaeArchitecture> =
     presetName === null ? {} : NVAE_PRESETS[presetName as keyof typeof NVAE_PRESETS];
-  const get = (k: keyof Architecture): unknown => (c[k] !== undefined ? c[k] : base[k]);
-  const int = (k: keyof Architecture, min: number): number => {
+  const get = (k: keyof NvaeArchitecture): unknown => (c[k] !== undefined ? c[k] : base[k]);
+  const int = (k: keyof NvaeArchitecture, min: number): number => {
     const v = get(k);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
       throw new ArgumentError(`${fn}: config.${k} is ${show(v)}, expected an integer ≥ ${min}`);
@@ -166,7 +167,7 @@ export function readNvaeConfig(config: unknown, fn = 'nvae'): NvaeConfig {
       `${fn}: config.likelihood is ${show(likelihood)}, expected one of ${NVAE_LIKELIHOODS.map((l) => `'${l}'`).join(', ')}`,
     );
   }
-  const nonNegative = (k: keyof Architecture, max = Infinity): number => {
+  const nonNegative = (k: keyof NvaeArchitecture, max = Infinity): number => {
     const v = get(k);
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) {
       throw new ArgumentError(`${fn}: config.${k} is ${show(v)}, expected a number in [0, ${max}]`);

@@ -4,6 +4,7 @@ export {
   NVAE_PRESETS,
   paddedSide,
   readNvaeConfig,
+  type NvaeArchitecture,
   type NvaeConfig,
   type NvaeConfigInput,
   type NvaeLikelihood,
