@@ -67,12 +67,35 @@ const FIELDS = [
   'gaussianScale',
 ];
 
-function show(x: unknown): string {
+/** A config value as an error message quotes it. Internal to the model configs. */
+export function show(x: unknown): string {
   if (x === undefined) return 'missing';
   if (typeof x === 'string') return `${JSON.stringify(x)}`;
   if (Array.isArray(x)) return `[${x.map((v) => show(v)).join(', ')}]`;
   if (x === null) return 'null';
   return typeof x === 'number' || typeof x === 'boolean' ? String(x) : `a ${typeof x}`;
+}
+
+/** config.inputShape checked: [height, width, channels] of positive integers. Internal to the model configs. */
+export function readInputShape(shape: unknown, fn: string): [number, number, number] {
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 3 ||
+    !shape.every((d) => Number.isInteger(d) && (d as number) > 0)
+  ) {
+    throw new ArgumentError(
+      `${fn}: config.inputShape is ${show(shape)}, expected [height, width, channels] of positive integers, e.g. [28, 28, 1]`,
+    );
+  }
+  return [...shape] as [number, number, number];
+}
+
+/** config.seed checked: a non-negative safe integer. Internal to the model configs. */
+export function readSeed(s: unknown, fn: string): number {
+  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) {
+    throw new ArgumentError(`${fn}: config.seed is ${show(s)}, expected a non-negative integer`);
+  }
+  return s;
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string, fn: string): T {
@@ -115,17 +138,7 @@ export function readModelConfig(config: unknown, fn = 'createModel'): ModelConfi
   const arch = oneOf(c['arch'], ARCHITECTURES, 'arch', fn);
   const likelihood = oneOf(c['likelihood'], LIKELIHOODS, 'likelihood', fn);
   const latent = positiveInteger(c['latent'], 'latent', fn);
-  const shape = c['inputShape'];
-  if (
-    !Array.isArray(shape) ||
-    shape.length !== 3 ||
-    !shape.every((d) => Number.isInteger(d) && (d as number) > 0)
-  ) {
-    throw new ArgumentError(
-      `${fn}: config.inputShape is ${show(shape)}, expected [height, width, channels] of positive integers, e.g. [28, 28, 1]`,
-    );
-  }
-  const inputShape = [...shape] as [number, number, number];
+  const inputShape = readInputShape(c['inputShape'], fn);
   const hiddenRaw = c['hidden'] ?? (arch === 'mlp' ? [512, 256] : [32, 64]);
   if (!Array.isArray(hiddenRaw) || !hiddenRaw.every((d) => Number.isInteger(d) && (d as number) > 0)) {
     throw new ArgumentError(
@@ -151,10 +164,7 @@ export function readModelConfig(config: unknown, fn = 'createModel'): ModelConfi
       `${fn}: config.iw is ${iw} for kind 'ae', expected 1 (importance weighting needs a stochastic encoder: use kind 'vae')`,
     );
   }
-  const s = c['seed'];
-  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) {
-    throw new ArgumentError(`${fn}: config.seed is ${show(s)}, expected a non-negative integer`);
-  }
+  const s = readSeed(c['seed'], fn);
   const gs = c['gaussianScale'];
   if (
     gs !== undefined &&

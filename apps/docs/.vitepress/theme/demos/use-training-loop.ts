@@ -3,8 +3,8 @@
 // so that the page stays responsive) up to a fixed number of steps, with play / pause / reset; free
 // everything before a backend switch and on unmount, and rebuild on the new backend. The demo supplies
 // what is its own (what to load, build, step, draw and free) and keeps its fit in its own variables.
-import { onBeforeUnmount, onMounted, ref, watch } from 'vue';
-import { useDemoBackend } from './use-backend';
+import { ref } from 'vue';
+import { useDemoLifecycle } from './use-demo-lifecycle';
 
 /** A demo's data-status. */
 export type DemoStatus = 'loading' | 'ready' | 'training' | 'done' | 'error';
@@ -39,7 +39,6 @@ function messageOf(error: unknown): string {
  * shared backend state, and the controls. Call it in `<script setup>` (it registers lifecycle hooks).
  */
 export function useTrainingLoop<L>(options: TrainingLoopOptions<L>) {
-  const { state: backend, ensure, onBeforeSwitch } = useDemoBackend();
   const status = ref<DemoStatus>('loading');
   const message = ref('');
   const step = ref(0);
@@ -47,7 +46,6 @@ export function useTrainingLoop<L>(options: TrainingLoopOptions<L>) {
   const budget = options.frameBudgetMs ?? 12;
   let libs: L | null = null;
   let timer: number | null = null;
-  let unmounted = false;
 
   function fail(error: unknown): void {
     status.value = 'error';
@@ -77,7 +75,7 @@ export function useTrainingLoop<L>(options: TrainingLoopOptions<L>) {
   /** Runs steps for about `budget` ms, records and draws, and schedules the next frame while playing. */
   function frame(): void {
     timer = null;
-    if (!options.hasFit() || libs === null || unmounted) return;
+    if (!options.hasFit() || libs === null || isUnmounted()) return;
     const l = libs;
     try {
       const started = performance.now();
@@ -124,7 +122,7 @@ export function useTrainingLoop<L>(options: TrainingLoopOptions<L>) {
   async function start(): Promise<void> {
     status.value = 'loading';
     const running = await ensure();
-    if (unmounted) return;
+    if (isUnmounted()) return;
     if (running === null) {
       status.value = 'error';
       message.value = backend.error ?? 'no backend';
@@ -136,7 +134,7 @@ export function useTrainingLoop<L>(options: TrainingLoopOptions<L>) {
       fail(error);
       return;
     }
-    if (unmounted) return;
+    if (isUnmounted()) return;
     message.value = '';
     restart();
   }
@@ -146,37 +144,23 @@ export function useTrainingLoop<L>(options: TrainingLoopOptions<L>) {
     if (libs !== null && backend.running !== null) restart();
   }
 
-  let unregister: (() => void) | null = null;
-  onMounted(() => {
-    options.mounted?.();
-    // Before the backend changes: stop and free this fit's tensors; the generation watch rebuilds it.
-    unregister = onBeforeSwitch(() => {
+  const { backend, ensure, isUnmounted } = useDemoLifecycle({
+    start,
+    ...(options.mounted === undefined ? {} : { mounted: options.mounted }),
+    onBackendError(error) {
+      status.value = 'error';
+      message.value = error;
+    },
+    // Before the backend changes: stop and free this fit's tensors; the new backend's start rebuilds it.
+    beforeSwitch() {
       stopLoop();
       options.dispose();
       status.value = 'loading';
-    });
-    void start();
-  });
-  watch(
-    () => backend.generation,
-    (now, before) => {
-      if (before !== 0 && now !== before) void start();
     },
-  );
-  watch(
-    () => backend.status,
-    (now) => {
-      if (now === 'error') {
-        status.value = 'error';
-        message.value = backend.error ?? '';
-      }
+    unmount() {
+      stopLoop();
+      options.dispose();
     },
-  );
-  onBeforeUnmount(() => {
-    unmounted = true;
-    unregister?.();
-    stopLoop();
-    options.dispose();
   });
 
   return { backend, status, message, step, playing, play, pause, reset, restart, retrain };
