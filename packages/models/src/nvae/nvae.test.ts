@@ -6,6 +6,7 @@ import { describeEachBackend, expectClose, expectNoLeaks } from '@elbo/testing';
 import { describe, expect, it } from 'vitest';
 import { importanceSampledBounds } from '../evaluation/importance-sampled-nll.js';
 import { fit } from '../trainer/fit.js';
+import { NonFiniteTrainingError } from '../trainer/non-finite-training-error.js';
 import { memoryHandler } from '../trainer/fixtures/memory-handler.js';
 import { createModel } from '../vae/create-model.js';
 import { readNvaeConfig, type NvaeConfigInput } from './config.js';
@@ -369,6 +370,19 @@ describeEachBackend('Nvae', ({ tolerance }) => {
     tf.dispose([lwA, lwB, data, eps, ...Object.values(ckpt.variables), ...Object.values(ckpt.state)]);
     model.dispose();
     again.dispose();
+  });
+
+  it('a non-finite weight stops training with the diagnosis of the trainer, naming the term and the step', async () => {
+    const model = new Nvae(TINY);
+    const data = binaryImages(16, 13);
+    const out = model.variables['decoder/out/filter'] as tf.Variable;
+    out.assign(tf.fill(out.shape, Number.NaN));
+    const error = await fit({ model, data: [data], epochs: 1, seed: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteTrainingError);
+    expect((error as NonFiniteTrainingError).message).toMatch(/reconstruction/);
+    expect((error as NonFiniteTrainingError).message).toMatch(/step 1/);
+    data.dispose();
+    model.dispose();
   });
 
   it('the logistic-mixture output trains on 8-bit images', () => {
