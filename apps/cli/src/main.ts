@@ -181,6 +181,12 @@ export function buildProgram(io: Io, result: { code: number }): Command {
       parseInteger('--kl-warmup', 0),
     )
     .option('--clip-norm <c>', 'clip gradients to this global norm', parseNumber('--clip-norm'))
+    .option(
+      '--workers <n>',
+      'data-parallel training on n threads (each computes a share of every batch; default 1)',
+      parseInteger('--workers', 1),
+      1,
+    )
     .addOption(new Option('--backend <name>', 'backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
     .option('--out <dir>', 'run folder: checkpoint/, samples.png, reconstructions.png', 'runs/vae')
     .option('--resume', 'continue the checkpoint in --out to --epochs')

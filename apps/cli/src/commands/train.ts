@@ -12,6 +12,7 @@ import { ProgressBar } from '../progress.js';
 import { binarizeOption, loadImages, type BinarizeName } from '../run/images.js';
 import { checkpointDir } from '../run/model.js';
 import { writeImageGrid } from '../run/grids.js';
+import { WorkerGradientPool } from '../run/gradient-workers.js';
 
 /** Options of `elbo train`. */
 export interface TrainOptions {
@@ -34,6 +35,8 @@ export interface TrainOptions {
   readonly seed: number;
   readonly klWarmup?: number;
   readonly clipNorm?: number;
+  /** Threads of data-parallel training (default 1: none). */
+  readonly workers?: number;
   readonly backend: BackendName | 'auto';
   readonly out: string;
   readonly resume?: boolean;
@@ -102,7 +105,13 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
   let diagnostics: Array<{ epoch: number; groups?: unknown }> =
     resuming && existsSync(diagnosticsFile) ? readDiagnostics(diagnosticsFile) : [];
   const bar = new ProgressBar(io, o.epochs * perEpoch);
+  const workers = o.workers ?? 1;
+  let pool: WorkerGradientPool | undefined;
   try {
+    if (workers > 1) {
+      pool = await WorkerGradientPool.start(workers - 1, backend.name, model.config);
+      if (o.json !== true) io.stdout(`data parallel: ${workers} threads on ${backend.name}\n`);
+    }
     const result = await fit({
       model,
       data: (epoch) =>
@@ -123,6 +132,7 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
       resume: resuming,
       ...(klWarmup !== undefined ? { klWarmup } : {}),
       ...(o.clipNorm !== undefined ? { clipNorm: o.clipNorm } : {}),
+      ...(pool !== undefined ? { pool } : {}),
       callbacks: {
         onStep: ({ step, epoch, loss, imagesPerSecond }) =>
           bar.update(
@@ -179,6 +189,7 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
     }
     return 0;
   } finally {
+    await pool?.close();
     model.dispose();
   }
 }

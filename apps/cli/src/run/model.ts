@@ -35,7 +35,15 @@ export async function loadModel(dir: string): Promise<ReturnType<typeof createMo
   }
 }
 
-/** Keeps tf's memory in check in long CLI loops: runs `body` in a tidy scope and returns plain numbers. */
+/**
+ * Keeps tf's memory in check in long CLI loops: runs `body` in a tidy scope and returns plain numbers
+ * (read after the scope: tf.tidy walks what it returns element by element, slow for a large array).
+ */
 export function numbersOf(body: () => tf.Tensor): Float32Array {
-  return tf.tidy(() => body().dataSync() as Float32Array);
+  const t = tf.tidy(body);
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
 }

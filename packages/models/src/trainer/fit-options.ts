@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, toSeed, type Seed } from '@elbo/core';
 import type { EpochMetrics } from '../checkpoint/checkpoint-format.js';
 import { describeValue } from './describe-value.js';
+import type { GradientPool } from './gradient-pool.js';
 import type { TrainableModel } from './trainable.js';
 
 /** A data source: a function of the epoch (from 1) giving its batches, or a fixed array of batches. */
@@ -110,6 +111,11 @@ export interface FitOptions {
    * trained or written.
    */
   readonly resume?: boolean;
+  /**
+   * Data-parallel training: the batch of each step is split into `pool.shares` parts, all but the first
+   * computed by the pool (e.g. on other threads), and their gradients averaged (see {@link GradientPool}).
+   */
+  readonly pool?: GradientPool;
 }
 
 /**
@@ -154,6 +160,7 @@ export interface CheckedFitOptions {
   readonly checkpoint: unknown;
   readonly checkpointArg: string;
   readonly resume: boolean;
+  readonly pool: GradientPool | undefined;
 }
 
 const FN = 'fit';
@@ -169,6 +176,7 @@ const KEYS = [
   'clipNorm',
   'checkpoint',
   'resume',
+  'pool',
 ];
 
 function unknownKeys(record: Record<string, unknown>, allowed: readonly string[], arg: string): void {
@@ -316,6 +324,18 @@ export function checkFitOptions(options: unknown): CheckedFitOptions {
       `${FN}: option 'resume' is true but no 'checkpoint' ({ dir } or { handler }) was given`,
     );
   }
+  const pool = o.pool as GradientPool | undefined;
+  if (
+    pool !== undefined &&
+    (!isObject(pool) ||
+      typeof pool.compute !== 'function' ||
+      !Number.isInteger(pool.shares) ||
+      (pool.shares as number) < 2)
+  ) {
+    throw new ArgumentError(
+      `${FN}: option 'pool' is ${describeValue(pool)}, expected a GradientPool { shares (an integer ≥ 2), compute }`,
+    );
+  }
   const cb = (callbacks ?? {}) as FitCallbacks;
   return {
     model,
@@ -331,5 +351,6 @@ export function checkFitOptions(options: unknown): CheckedFitOptions {
     checkpoint: location,
     checkpointArg,
     resume,
+    pool,
   };
 }

@@ -154,6 +154,7 @@ export async function fitWith(resolve: LocationResolver, options: FitOptions): P
             seed: foldIn(o.seed, k),
             klWeight: o.klWarmup === 0 ? 1 : Math.min(1, (k - 1) / o.klWarmup),
             clipNorm: o.clipNorm,
+            pool: o.pool,
           });
         } finally {
           if (owned && batch instanceof tf.Tensor) batch.dispose();

@@ -15,3 +15,4 @@ export {
   type NonFiniteTrainingDiagnosis,
 } from './non-finite-training-error.js';
 export type { Json, LossOptions, LossResult, TrainableModel } from './trainable.js';
+export type { GradientPool, GradientShare, ShareGradients } from './gradient-pool.js';

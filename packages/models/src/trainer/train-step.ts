@@ -1,6 +1,7 @@
 // Internal: one gradient step of the trainer, with clipping and the non-finite checks.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Seed } from '@elbo/core';
+import { foldIn, type Seed } from '@elbo/core';
+import type { GradientPool, ShareGradients } from './gradient-pool.js';
 import type { TrainableModel } from './trainable.js';
 
 /** A step's outcome: its numbers, or what went non-finite (nothing was updated then). */
@@ -15,7 +16,8 @@ export type StepOutcome =
   | { readonly ok: false; readonly term: string; readonly value: number; readonly variable?: string };
 
 /**
- * Computes the loss and the gradients of `names` (the model's variables, in a fixed order), reads the
+ * Computes the loss and the gradients of `names` (the model's variables, in a fixed order), with a
+ * {@link GradientPool} over several shares of the batch averaged by size, reads the
  * loss, the terms, the gradient norm and the finiteness of every gradient back in one download, and,
  * when all are finite, applies the gradients clipped to the global norm `clipNorm`. Leaks no tensor.
  */
@@ -24,15 +26,38 @@ export async function trainStep(
   names: readonly string[],
   batch: tf.Tensor,
   optimizer: tf.Optimizer,
-  options: { seed: Seed; klWeight: number; clipNorm: number | undefined },
+  options: { seed: Seed; klWeight: number; clipNorm: number | undefined; pool?: GradientPool | undefined },
 ): Promise<StepOutcome> {
   const variables = names.map((n) => model.variables[n] as tf.Variable);
   const kept: Record<string, tf.Scalar> = {};
   let value: tf.Scalar;
   let grads: tf.NamedTensorMap;
+  const pool = options.pool;
+  const b = batch.shape[0] as number;
+  const shares = pool === undefined ? 1 : Math.min(pool.shares, b);
+  // Data parallel: the other shares go to the pool first, so that they run while this thread computes
+  // its own (share 0, with the step's seed; share i uses foldIn(seed, i)).
+  let remote: Promise<ShareGradients[]> | undefined;
+  let sizes = [b];
+  let local = batch;
+  if (pool !== undefined && shares > 1) {
+    sizes = Array.from({ length: shares }, (_, i) => Math.floor(b / shares) + (i < b % shares ? 1 : 0));
+    const parts = tf.split(batch, sizes, 0);
+    local = parts[0] as tf.Tensor;
+    const weights = await Promise.all(variables.map((v) => v.data() as Promise<Float32Array>));
+    const sent = await Promise.all(
+      parts.slice(1).map(async (p, i) => ({
+        images: (await p.data()) as Float32Array,
+        shape: p.shape,
+        seed: foldIn(options.seed, i + 1),
+      })),
+    );
+    tf.dispose(parts.slice(1));
+    remote = pool.compute(weights, sent, options.klWeight);
+  }
   try {
     const result = tf.variableGrads(() => {
-      const r = model.loss(batch, { seed: options.seed, klWeight: options.klWeight, training: true });
+      const r = model.loss(local, { seed: options.seed, klWeight: options.klWeight, training: true });
       for (const [name, t] of Object.entries(r.terms)) kept[name] = tf.keep(t);
       return r.loss;
     }, variables);
@@ -41,6 +66,46 @@ export async function trainStep(
   } catch (error) {
     tf.dispose(Object.values(kept));
     throw error;
+  } finally {
+    if (local !== batch) local.dispose();
+  }
+  if (remote !== undefined) {
+    let others: ShareGradients[];
+    try {
+      others = await remote;
+    } catch (error) {
+      tf.dispose([value, ...Object.values(kept), ...Object.values(grads)]);
+      throw error;
+    }
+    // The batch mean: each share's mean weighted by its size.
+    const w = sizes.map((n) => n / b);
+    const combined = tf.tidy(() => {
+      const out: tf.NamedTensorMap = {};
+      variables.forEach((v, j) => {
+        let g = tf.mul(grads[v.name] ?? tf.zerosLike(v), w[0] as number);
+        others.forEach(
+          (o, i) =>
+            (g = tf.add(g, tf.mul(tf.tensor(o.grads[j] as Float32Array, v.shape), w[i + 1] as number))),
+        );
+        out[v.name] = g;
+      });
+      const loss = others.reduce(
+        (a, o, i) => tf.add(a, (w[i + 1] as number) * o.loss),
+        tf.mul(value, w[0] as number),
+      );
+      const terms: Record<string, tf.Tensor> = {};
+      for (const [name, t] of Object.entries(kept)) {
+        terms[name] = others.reduce(
+          (a, o, i) => tf.add(a, (w[i + 1] as number) * (o.terms[name] ?? Number.NaN)),
+          tf.mul(t, w[0] as number),
+        );
+      }
+      return { out, loss, terms };
+    });
+    tf.dispose([value, ...Object.values(kept), ...Object.values(grads)]);
+    value = combined.loss as tf.Scalar;
+    grads = combined.out;
+    for (const [name, t] of Object.entries(combined.terms)) kept[name] = t as tf.Scalar;
   }
   const termNames = Object.keys(kept);
   // Gradients in the model's order, a zero for a variable the loss does not use: tfjs optimizers index
