@@ -26,7 +26,7 @@ const apiPackages: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile)
 const apiOverview: DefaultTheme.SidebarItem = {
   text: 'API reference',
   link: API,
-  items: apiPackages.map(({ text, link }) => ({ text, link })),
+  items: apiPackages.map(({ text, link }) => ({ text: text ?? '', ...(link === undefined ? {} : { link }) })),
 };
 
 // On a package's API pages: the guide, the list of packages, and that package's symbols (one package's

@@ -11,7 +11,7 @@ export const DIGIT_ASSET_PATH = '/data/mnist-digits.bin.gz';
 
 let whole: Promise<ImageSet> | undefined;
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
@@ -20,7 +20,7 @@ async function fetchAll(): Promise<ImageSet> {
   const url = withBase(DIGIT_ASSET_PATH);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`the digits at ${url} did not load: HTTP ${response.status}`);
-  let bytes = new Uint8Array(await response.arrayBuffer());
+  let bytes: Uint8Array<ArrayBuffer> = new Uint8Array(await response.arrayBuffer());
   // A server may already have undone the gzip (Content-Encoding); then the magic comes first.
   if (!hasDigitMagic(bytes)) bytes = await gunzip(bytes);
   return decodeDigits(bytes, url);
