@@ -36,6 +36,15 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS files (the wasm pthread worker Node starts): require, module scope, Node's globals.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __filename: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: libraries.map((p) => `packages/${p}/src/**/*.ts`),
     ignores: ['**/*.test.ts'],
     rules: {

@@ -188,6 +188,11 @@ export function buildProgram(io: Io, result: { code: number }): Command {
       1,
     )
     .addOption(new Option('--backend <name>', 'backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option(
+      '--threads <n>',
+      'wasm: threads XNNPACK computes on, 1 to 8 (default every core; 1 per worker with --workers)',
+      parseInteger('--threads', 1),
+    )
     .option('--out <dir>', 'run folder: checkpoint/, samples.png, reconstructions.png', 'runs/vae')
     .option('--resume', 'continue the checkpoint in --out to --epochs')
     .option(
@@ -216,6 +221,11 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option('--batch-size <b>', 'images evaluated at once', parseInteger('--batch-size', 1), 100)
     .option('--seed <s>', 'seed of the draws', parseInteger('--seed', 0), 0)
     .addOption(new Option('--backend <name>', 'backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option(
+      '--threads <n>',
+      'wasm: threads XNNPACK computes on, 1 to 8 (default every core)',
+      parseInteger('--threads', 1),
+    )
     .option('--json', 'print one JSON object { nll, elbo, bitsPerDim } (nats per image)')
     .action(async (options: EvalOptions) => {
       result.code = await evalCommand(options, io);

@@ -5,6 +5,7 @@
 //     the original; Node gets this bundle through the `#register-gradients` import map in package.json.
 //  2. the tfjs-backend-wasm binaries, so that Node and browsers load them from disk or the page's own
 //     origin, never from a CDN.
+//  3. wasm-pthread-worker.cjs (from src/), the pthread worker Node starts for the threaded wasm build.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,4 +46,8 @@ const wasmDir = path.join(
 for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   copyFileSync(path.join(wasmDir, file), path.join(out, file));
 }
+copyFileSync(
+  path.join(here, '..', 'src', 'wasm-pthread-worker.cjs'),
+  path.join(out, 'wasm-pthread-worker.cjs'),
+);
 console.log(`@elbo/backends assets written to ${path.relative(process.cwd(), out) || '.'}`);

@@ -2,6 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, BackendUnavailableError } from '@elbo/core';
 import { detectPlatform, type Platform } from './platform.js';
 import { fileUrlToPath, wasmAssetUrls } from './wasm-assets.js';
+import {
+  checkThreads,
+  nodeCores,
+  prepareNodeWasmThreads,
+  unrefNodeWasmThreads,
+  wasmThreadsCount,
+} from './wasm-threads.js';
 
 /** The TensorFlow.js backends elbo knows, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'webgl' | 'cpu';
@@ -20,6 +27,20 @@ export interface BackendInfo {
 export interface BackendChoice {
   readonly name: BackendName;
   readonly reason: string;
+  /** On wasm, the threads XNNPACK computes on (1 for the single-threaded builds). */
+  readonly threads?: number;
+}
+
+/** How `useBackend` starts a backend. */
+export interface BackendOptions {
+  /**
+   * wasm only: the threads XNNPACK computes on, 1 to 8. In Node the default is every core Node may use
+   * (`os.availableParallelism()`, at most 8), through tfjs-backend-wasm's threaded build, which tfjs itself
+   * leaves off in Node; in a browser it is tfjs's own choice (threads only on a cross-origin isolated
+   * page). The count is fixed when wasm first starts in a process: asked for another afterwards, wasm
+   * keeps its count and the choice's `reason` says so.
+   */
+  readonly threads?: number;
 }
 
 type StartResult =
@@ -104,12 +125,21 @@ async function startTensorflow(platform: Platform): Promise<StartResult> {
   };
 }
 
-async function startWasm(platform: Platform): Promise<StartResult> {
+async function startWasm(platform: Platform, threads: number | undefined): Promise<StartResult> {
   let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
   try {
     wasm = await import('@tensorflow/tfjs-backend-wasm');
   } catch (error) {
     return { ok: false, reason: `@tensorflow/tfjs-backend-wasm did not load: ${errorMessage(error)}` };
+  }
+  if (wasmStartedThreads !== null) {
+    const started = await setBackendQuietly('wasm');
+    if (!started.ok) return { ok: false, reason: `the WebAssembly backend did not start: ${started.reason}` };
+    const fixed =
+      threads !== undefined && threads !== wasmStartedThreads
+        ? ` (not the ${threads} asked for: the count is fixed when wasm first starts in a process)`
+        : '';
+    return { ok: true, detail: wasmDetail(wasmStartedThreads) + fixed };
   }
   if (!wasmPathsSet) {
     const urls = wasmAssetUrls();
@@ -120,10 +150,31 @@ async function startWasm(platform: Platform): Promise<StartResult> {
     wasm.setWasmPaths(paths);
     wasmPathsSet = true;
   }
-  const started = await setBackendQuietly('wasm');
+  let restore: (() => void) | null = null;
+  if (platform === 'node') {
+    restore = await prepareNodeWasmThreads(wasm, threads ?? (await nodeCores()));
+  } else if (threads !== undefined) {
+    wasm.setThreadsCount(threads);
+  }
+  let started: StartResult;
+  try {
+    started = await setBackendQuietly('wasm');
+  } finally {
+    restore?.();
+  }
   if (!started.ok) return { ok: false, reason: `the WebAssembly backend did not start: ${started.reason}` };
-  return { ok: true, detail: 'WebAssembly, binaries loaded from this package' };
+  wasmStartedThreads = wasmThreadsCount(wasm);
+  if (restore !== null) unrefNodeWasmThreads();
+  return { ok: true, detail: wasmDetail(wasmStartedThreads) };
 }
+
+function wasmDetail(threads: number): string {
+  const on = threads === 1 ? 'one thread' : `${threads} threads`;
+  return `WebAssembly on ${on}, binaries loaded from this package`;
+}
+
+/** The XNNPACK threads of the wasm backend once it has started in this process. */
+let wasmStartedThreads: number | null = null;
 let wasmPathsSet = false;
 
 async function startWebgl(platform: Platform): Promise<StartResult> {
@@ -149,12 +200,12 @@ async function startCpu(): Promise<StartResult> {
   return { ok: true, detail: 'plain JavaScript' };
 }
 
-function start(name: BackendName, platform: Platform): Promise<StartResult> {
+function start(name: BackendName, platform: Platform, options: BackendOptions = {}): Promise<StartResult> {
   switch (name) {
     case 'tensorflow':
       return startTensorflow(platform);
     case 'wasm':
-      return startWasm(platform);
+      return startWasm(platform, options.threads);
     case 'webgl':
       return startWebgl(platform);
     case 'cpu':
@@ -174,37 +225,51 @@ function checkName(name: unknown): asserts name is BackendName | 'auto' {
  * starts here: tensorflow > wasm > cpu in Node.js, webgl > wasm > cpu in a browser, and its reason names
  * every faster backend that did not start and why.
  *
+ * On wasm, `options.threads` sets how many threads XNNPACK computes on (see {@link BackendOptions}).
+ *
  * @throws {BackendUnavailableError} when a named backend cannot start here (the message says why and how to fix it).
- * @throws {ArgumentError} for a name that is not a backend.
+ * @throws {ArgumentError} for a name that is not a backend or a thread count outside 1..8.
  * @example
  * const { name, reason } = await useBackend('auto');
  * console.log(`backend: ${name} (${reason})`); // backend: wasm (tensorflow unavailable: ...)
+ * @example
+ * await useBackend('wasm', { threads: 1 }); // one thread, e.g. beside other work on the same cores
  */
-export async function useBackend(name: BackendName | 'auto' = 'auto'): Promise<BackendChoice> {
+export async function useBackend(
+  name: BackendName | 'auto' = 'auto',
+  options: BackendOptions = {},
+): Promise<BackendChoice> {
   checkName(name);
+  checkThreads(options.threads);
   const platform = detectPlatform();
   if (name !== 'auto') {
-    const started = await start(name, platform);
+    const started = await start(name, platform, options);
     if (!started.ok) {
       throw new BackendUnavailableError(`useBackend: backend '${name}' cannot start here: ${started.reason}`);
     }
     await tf.ready();
-    return { name, reason: `asked for by name (${started.detail})` };
+    return withThreads({ name, reason: `asked for by name (${started.detail})` });
   }
   const skipped: string[] = [];
   for (const candidate of autoOrder(platform)) {
-    const started = await start(candidate, platform);
+    const started = await start(candidate, platform, options);
     if (started.ok) {
       await tf.ready();
       const why =
         skipped.length === 0
           ? `the fastest backend in ${platform === 'node' ? 'Node.js' : 'a browser'} (${started.detail})`
           : `the fastest that started (${started.detail}); ${skipped.join('; ')}`;
-      return { name: candidate, reason: why };
+      return withThreads({ name: candidate, reason: why });
     }
     skipped.push(`${candidate} unavailable: ${started.reason}`);
   }
   throw new BackendUnavailableError(`useBackend: no backend could start: ${skipped.join('; ')}`);
+}
+
+function withThreads(choice: BackendChoice): BackendChoice {
+  return choice.name === 'wasm' && wasmStartedThreads !== null
+    ? { ...choice, threads: wasmStartedThreads }
+    : choice;
 }
 
 /**

@@ -8,6 +8,7 @@ export {
   useBackend,
   type BackendChoice,
   type BackendInfo,
+  type BackendOptions,
   type BackendName,
 } from './backends.js';
 export { detectPlatform, type Platform } from './platform.js';

@@ -49,22 +49,32 @@ def loss(model, x):
 
 
 def images_per_second(model, steps, batch=128):
+    """`steps` steps of warm-up, then the median of 5 runs of ceil(steps/2) steps, as step.bench.mjs."""
     torch.manual_seed(0)
     x = (torch.rand(batch, 784) > 0.8).float()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    for i in range(steps + 3):
-        if i == 3:
-            t0 = time.perf_counter()
+
+    def step():
         opt.zero_grad()
         loss(model, x).backward()
         opt.step()
-    return batch * steps / (time.perf_counter() - t0)
+
+    for _ in range(steps):
+        step()
+    per = -(-steps // 2)
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(per):
+            step()
+        runs.append((time.perf_counter() - t0) / per)
+    return batch / sorted(runs)[2]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--steps', type=int, default=30)
+    ap.add_argument('--steps', type=int, default=20)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     out = {'torch': torch.__version__, 'threads': torch.get_num_threads(),

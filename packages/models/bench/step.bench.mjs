@@ -4,8 +4,12 @@
 // Also the conv VAE step with @elbo/models' conv2d/conv2dTranspose, and conv2dTranspose's forward pass
 // against tf.conv2dTranspose (Conv2DBackpropInput).
 //
+// Each backend runs in its own Node process (wasm's thread count is fixed once per process): wasm on one
+// thread, wasm on every core (XNNPACK's threads, tfjs-backend-wasm's threaded build), and cpu.
+//
 // Run on the built package:  pnpm --filter @elbo/models build && node packages/models/bench/step.bench.mjs
-// Options: --backends=wasm,cpu  --steps=N (timed steps per row, default 20 on wasm, 5 on cpu)
+// Options: --backends=wasm:1,wasm,cpu (wasm:N = N threads; wasm = every core)
+//          --steps=N (warm-up steps per row, then 5 runs of N/2; default 30 on wasm, 5 on cpu)
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@elbo/backends';
 import { foldIn, random, seed } from '@elbo/core';
@@ -22,7 +26,7 @@ const args = Object.fromEntries(
     return [k, v ?? 'true'];
   }),
 );
-const backends = (args.backends ?? 'wasm,cpu').split(',');
+const backends = (args.backends ?? 'wasm:1,wasm,cpu').split(',');
 const BATCH = 128;
 const LATENT = 32;
 const config = {
@@ -74,17 +78,30 @@ function settle(t) {
   t.dispose();
 }
 
+/**
+ * ms per call: `steps` calls of warm-up (kernels, XNNPACK's operators, the wasm heap's growth, Adam's
+ * moments, V8's tiers: a wasm step takes some 30 calls to settle), then the median of 5 runs of
+ * ⌈steps/2⌉ calls. pytorch_step.py times PyTorch the same way.
+ */
 function time(stepFn, steps) {
-  for (let i = 0; i < 3; i++) stepFn(i); // warm-up (kernels, Adam's moments)
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) stepFn(100 + i);
-  return (performance.now() - t0) / steps;
+  for (let i = 0; i < steps; i++) stepFn(i);
+  const runs = [];
+  const per = Math.ceil(steps / 2);
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < per; i++) stepFn(100 + r * per + i);
+    runs.push((performance.now() - t0) / per);
+  }
+  return runs.sort((a, b) => a - b)[2];
 }
 
-const rows = [];
-for (const backend of backends) {
-  await useBackend(backend);
-  const steps = Number(args.steps ?? (backend === 'wasm' ? 20 : 5));
+/** Runs one backend's rows in this process (`--child=wasm:2`) and prints them as one JSON line. */
+async function childRows(spec) {
+  const [name, count] = spec.split(':');
+  const choice = await useBackend(name, count === undefined ? {} : { threads: Number(count) });
+  const backend = name === 'wasm' ? `wasm×${choice.threads}` : name;
+  const rows = [];
+  const steps = Number(args.steps ?? (name === 'wasm' ? 30 : 5));
   const before = tf.memory().numTensors;
   const x = tf.tidy(() => tf.cast(tf.greater(random.uniform([BATCH, 784], seed(1)), 0.8), 'float32'));
 
@@ -127,16 +144,43 @@ for (const backend of backends) {
   // conv2dTranspose forward, 7×7×64 → 14×14×32, k4 s2: ours (zero-stuffed conv2d) vs tf.conv2dTranspose.
   const p = initConv2dTranspose(64, 32, 4, seed(2));
   const h = tf.tidy(() => random.normal([BATCH, 7, 7, 64], seed(3)));
-  const msOurs = time(() => tf.tidy(() => conv2dTranspose(p, h, { strides: 2 }).dataSync()), steps);
+  const fewer = Math.max(2, Math.ceil(steps / 4));
+  const msOurs = time(() => tf.tidy(() => conv2dTranspose(p, h, { strides: 2 }).dataSync()), fewer);
   const msTf = time(
     () => tf.tidy(() => tf.conv2dTranspose(h, p.filter, [BATCH, 14, 14, 32], 2, 'same').dataSync()),
-    steps,
+    fewer,
   );
   rows.push({ backend, variant: 'conv2dTranspose fwd 7²×64→14²×32: ours', ms: msOurs });
   rows.push({ backend, variant: 'conv2dTranspose fwd 7²×64→14²×32: tf', ms: msTf });
   tf.dispose([p.filter, p.bias, h, xi, x]);
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) console.warn(`${backend}: ${leaked} tensors left over`);
+  const { maxRSS } = process.resourceUsage();
+  console.log(JSON.stringify({ backend, rows, maxRssMB: maxRSS / 1024 }));
+}
+
+if (args.child !== undefined) {
+  await childRows(args.child);
+  process.exit(0);
+}
+
+const rows = [];
+const rss = [];
+const script = fileURLToPath(import.meta.url);
+const labels = [];
+for (const spec of backends) {
+  const run = spawnSync(
+    process.execPath,
+    [script, `--child=${spec}`, ...(args.steps ? [`--steps=${args.steps}`] : [])],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (run.status !== 0) throw new Error(`${spec}: ${run.stderr}`);
+  const out = JSON.parse(run.stdout.trim().split('\n').pop());
+  rows.push(...out.rows);
+  rss.push(`${out.backend} ${out.maxRssMB.toFixed(0)} MB`);
+  labels.push(out.backend);
 }
 
 // PyTorch CPU (2 threads, OpenBLAS) on the same steps, in the same run: the yardstick of the ratios.
@@ -170,7 +214,7 @@ if (torch !== null) {
     `\nPyTorch ${torch.torch} CPU, ${torch.threads} threads: MLP VAE ${torch.mlp.toFixed(0)} images/s, conv VAE ${torch.conv.toFixed(0)} images/s, peak RSS ${torch.maxRssMB.toFixed(0)} MB`,
   );
 }
-for (const backend of backends) {
+for (const backend of labels) {
   const mlp = ips('@elbo/models vae', backend);
   const stock = ips('stock tfjs', backend);
   const conv = ips('conv vae', backend);
@@ -180,5 +224,4 @@ for (const backend of backends) {
       : `; ×PyTorch: MLP ${(mlp / torch.mlp).toFixed(3)}, conv ${(conv / torch.conv).toFixed(3)}`;
   console.log(`${backend}: ×stock tfjs ${(mlp / stock).toFixed(2)}${vsTorch}`);
 }
-const { maxRSS } = process.resourceUsage();
-console.log(`node peak RSS ${(maxRSS / 1024).toFixed(0)} MB (all rows, both backends)`);
+console.log(`node peak RSS, one process per backend: ${rss.join(', ')}`);

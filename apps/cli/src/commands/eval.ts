@@ -16,6 +16,8 @@ export interface EvalOptions {
   readonly batchSize: number;
   readonly seed: number;
   readonly backend: BackendName | 'auto';
+  /** wasm: the threads XNNPACK computes on (default every core). */
+  readonly threads?: number;
   readonly json?: boolean;
 }
 
@@ -24,7 +26,7 @@ export interface EvalOptions {
  * images) and bits/dim of the NLL, for a trained VAE on MNIST-family images.
  */
 export async function evalCommand(o: EvalOptions, io: Io): Promise<number> {
-  const backend = await useBackend(o.backend);
+  const backend = await useBackend(o.backend, o.threads === undefined ? {} : { threads: o.threads });
   const model = await loadModel(o.checkpoint);
   try {
     if (!('logImportanceWeights' in model)) {

@@ -37,6 +37,8 @@ export interface TrainOptions {
   readonly clipNorm?: number;
   /** Threads of data-parallel training (default 1: none). */
   readonly workers?: number;
+  /** wasm: the threads XNNPACK computes on (default every core; 1 per worker with --workers). */
+  readonly threads?: number;
   readonly backend: BackendName | 'auto';
   readonly out: string;
   readonly resume?: boolean;
@@ -53,7 +55,10 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) {
     throw new ArgumentError(`train: --epochs is ${o.epochs}, expected an integer ≥ 1`);
   }
-  const backend = await useBackend(o.backend);
+  const workers = o.workers ?? 1;
+  // Data-parallel workers each run their own backend: on wasm, one thread each, unless told otherwise.
+  const threads = o.threads ?? (workers > 1 ? 1 : undefined);
+  const backend = await useBackend(o.backend, threads === undefined ? {} : { threads });
   if (o.json !== true) io.stdout(`backend: ${backend.name} (${backend.reason})\n`);
   const images = await loadImages(o.data, o.range, 'train');
   const dir = checkpointDir(o.out);
@@ -105,11 +110,10 @@ export async function trainCommand(o: TrainOptions, io: Io): Promise<number> {
   let diagnostics: Array<{ epoch: number; groups?: unknown }> =
     resuming && existsSync(diagnosticsFile) ? readDiagnostics(diagnosticsFile) : [];
   const bar = new ProgressBar(io, o.epochs * perEpoch);
-  const workers = o.workers ?? 1;
   let pool: WorkerGradientPool | undefined;
   try {
     if (workers > 1) {
-      pool = await WorkerGradientPool.start(workers - 1, backend.name, model.config);
+      pool = await WorkerGradientPool.start(workers - 1, backend.name, model.config, backend.threads);
       if (o.json !== true) io.stdout(`data parallel: ${workers} threads on ${backend.name}\n`);
     }
     const result = await fit({

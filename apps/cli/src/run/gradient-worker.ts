@@ -15,10 +15,14 @@ interface Request {
 
 const port = parentPort;
 if (port === null) throw new Error('gradient-worker.js runs as a worker thread of elbo train --workers');
-const { backend, config } = workerData as { backend: BackendName; config: Parameters<typeof createModel>[0] };
+const { backend, config, threads } = workerData as {
+  backend: BackendName;
+  config: Parameters<typeof createModel>[0];
+  threads: number;
+};
 
 try {
-  await useBackend(backend);
+  await useBackend(backend, { threads });
   const model = createModel(config);
   const names = Object.keys(model.variables);
   const variables = names.map((n) => model.variables[n] as tf.Variable);

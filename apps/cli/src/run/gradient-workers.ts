@@ -27,8 +27,16 @@ export class WorkerGradientPool implements GradientPool {
     this.shares = workers.length + 1;
   }
 
-  /** Starts `count` workers on `backend` and waits until each has built its model. */
-  static async start(count: number, backend: BackendName, config: unknown): Promise<WorkerGradientPool> {
+  /**
+   * Starts `count` workers on `backend` (on wasm with `threads` XNNPACK threads each, default 1) and waits
+   * until each has built its model.
+   */
+  static async start(
+    count: number,
+    backend: BackendName,
+    config: unknown,
+    threads = 1,
+  ): Promise<WorkerGradientPool> {
     // Built, the worker script sits beside this module; run from the TypeScript sources (the tests),
     // it is the built one in dist/ (workers cannot load .ts). execArgv: [] keeps a test runner's
     // resolution conditions (which point the packages at their sources) out of the workers.
@@ -42,7 +50,7 @@ export class WorkerGradientPool implements GradientPool {
     }
     const workers = Array.from(
       { length: count },
-      () => new Worker(url, { workerData: { backend, config }, execArgv: [] }),
+      () => new Worker(url, { workerData: { backend, config, threads }, execArgv: [] }),
     );
     try {
       await Promise.all(

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { elementwiseWithGradient } from './custom-gradient.js';
 import { polynomial } from './polynomial.js';
@@ -27,39 +28,39 @@ const DIGAMMA_NEAR_ROOT = [
 /** ψ(z) for z ≥ 0 (and NaN, +∞). */
 function digammaPositive(z: tf.Tensor): tf.Tensor {
   const large = tf.greaterEqual(z, ASYMPTOTIC_MIN);
-  const zl = tf.where(large, z, ASYMPTOTIC_MIN);
+  const zl = select(large, z, ASYMPTOTIC_MIN);
   const w = tf.reciprocal(zl);
   const w2 = tf.square(w);
   const asymptotic = tf.sub(tf.sub(tf.log(zl), tf.mul(w, 0.5)), tf.mul(w2, polynomial(w2, DIGAMMA_SERIES)));
 
   // Below 6: bring z into [1, 2) by ψ(z) = ψ(z + 1) − 1/z (z < 1) or ψ(z) = ψ(z − 1) + 1/(z − 1)
   // (up to four times), every step exact in float32, then the fit around the root.
-  const zs = tf.where(large, 1.5, z);
+  const zs = select(large, 1.5, z);
   const up = tf.less(zs, 1);
-  let y = tf.where(up, tf.add(zs, 1), zs);
-  let shift = tf.where(up, tf.neg(tf.reciprocal(zs)), 0);
+  let y = select(up, tf.add(zs, 1), zs);
+  let shift = select(up, tf.neg(tf.reciprocal(zs)), 0);
   for (let step = 0; step < 4; step++) {
     const down = tf.greaterEqual(y, 2);
-    y = tf.where(down, tf.sub(y, 1), y);
-    shift = tf.add(shift, tf.where(down, tf.reciprocal(y), 0));
+    y = select(down, tf.sub(y, 1), y);
+    shift = tf.add(shift, select(down, tf.reciprocal(y), 0));
   }
   const nearRoot = tf.mul(
     tf.sub(tf.sub(y, ROOT_HEAD), ROOT_TAIL),
     polynomial(tf.sub(y, 1.5), DIGAMMA_NEAR_ROOT),
   );
-  return tf.where(large, asymptotic, tf.add(nearRoot, shift));
+  return select(large, asymptotic, tf.add(nearRoot, shift));
 }
 
 function digammaValue(x: tf.Tensor): tf.Tensor {
   const negative = tf.less(x, 0);
-  const z = tf.where(negative, tf.sub(1, x), x);
+  const z = select(negative, tf.sub(1, x), x);
   const positive = digammaPositive(z);
   // Reflection: ψ(x) = ψ(1 − x) − π cot(πx), with cot(πx) = cot(π(x − round(x))) computed exactly.
   const r = nearestIntegerOffset(x);
   const piCot = tf.div(tf.mul(sinPi(tf.sub(0.5, tf.abs(r))), Math.PI), sinPi(r));
   const reflected = tf.sub(positive, piCot);
   const pole = tf.logicalAnd(negative, tf.equal(r, 0));
-  return tf.where(pole, NaN, tf.where(negative, reflected, positive));
+  return select(pole, NaN, select(negative, reflected, positive));
 }
 
 /** digamma on a float32 tensor, with trigamma as its gradient. Internal (lgamma's gradient). */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { elementwiseWithGradient } from './custom-gradient.js';
 import { polynomial } from './polynomial.js';
@@ -15,8 +16,8 @@ const EXPM1_SERIES = Array.from({ length: 9 }, (_, k) => {
 
 function expm1Value(x: tf.Tensor): tf.Tensor {
   const small = tf.lessEqual(tf.abs(x), SERIES_MAX);
-  const xs = tf.where(small, x, 0);
-  return tf.where(small, tf.mul(xs, polynomial(xs, EXPM1_SERIES)), tf.sub(tf.exp(x), 1));
+  const xs = select(small, x, 0);
+  return select(small, tf.mul(xs, polynomial(xs, EXPM1_SERIES)), tf.sub(tf.exp(x), 1));
 }
 
 /** expm1 on a float32 tensor, with eˣ as its gradient. Internal. */

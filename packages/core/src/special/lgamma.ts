@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { elementwiseWithGradient } from './custom-gradient.js';
 import { digammaOp } from './digamma.js';
@@ -21,7 +22,7 @@ const LGAMMA_NEAR_TWO = [
 function lgammaPositive(z: tf.Tensor): tf.Tensor {
   // z ≥ 5: Stirling, (z − ½)(log z − 1) − ½ + ½ log 2π + δ(z); this grouping stays finite at z = ∞.
   const large = tf.greaterEqual(z, STIRLING_MIN);
-  const zl = tf.where(large, z, STIRLING_MIN);
+  const zl = select(large, z, STIRLING_MIN);
   const stirling = tf.add(
     tf.mul(tf.sub(zl, 0.5), tf.sub(tf.log(zl), 1)),
     tf.add(stirlingCorrection(zl), HALF_LOG_TWO_PI - 0.5),
@@ -30,35 +31,32 @@ function lgammaPositive(z: tf.Tensor): tf.Tensor {
   // z < 5: log Γ(z) = log Γ(2 + p) + log[Γ(z)/Γ(2 + p)], p = z − c exact with c = round(z) ∈ {0..5}.
   // The ratio is 1/(z(z + 1)) (c = 0), 1/z (c = 1), 1 (c = 2) or (z − 1)(z − 2)…(z − c + 2) (c ≥ 3), so
   // both zeros of log Γ, at 1 and 2, keep a small relative error.
-  const zs = tf.where(large, 2, z);
+  const zs = select(large, 2, z);
   const c = tf.floor(tf.add(zs, 0.5));
   const p = tf.sub(zs, c);
   const nearTwo = tf.mul(p, polynomial(p, LGAMMA_NEAR_TWO));
   // log z for c = 1 is log1p(p): next to z = 1 a backend's log may be accurate only in absolute terms.
-  const logBelow = tf.where(
+  const logBelow = select(
     tf.lessEqual(c, 0),
     logWithZero(tf.mul(zs, tf.add(zs, 1))),
-    tf.where(tf.equal(c, 1), log1pOp(p), 0),
+    select(tf.equal(c, 1), log1pOp(p), 0),
   );
   const above = tf.mul(
-    tf.mul(
-      tf.where(tf.greaterEqual(c, 3), tf.sub(zs, 1), 1),
-      tf.where(tf.greaterEqual(c, 4), tf.sub(zs, 2), 1),
-    ),
-    tf.where(tf.greaterEqual(c, 5), tf.sub(zs, 3), 1),
+    tf.mul(select(tf.greaterEqual(c, 3), tf.sub(zs, 1), 1), select(tf.greaterEqual(c, 4), tf.sub(zs, 2), 1)),
+    select(tf.greaterEqual(c, 5), tf.sub(zs, 3), 1),
   );
   const small = tf.add(nearTwo, tf.sub(tf.log(above), logBelow));
-  return tf.where(large, stirling, small);
+  return select(large, stirling, small);
 }
 
 function lgammaValue(x: tf.Tensor): tf.Tensor {
   const negative = tf.less(x, 0);
-  const z = tf.where(negative, tf.sub(1, x), x);
+  const z = select(negative, tf.sub(1, x), x);
   const positive = lgammaPositive(z);
   // Reflection: log|Γ(x)| = log π − log|sin(πx)| − log Γ(1 − x), |sin(πx)| = sin(π|x − round(x)|).
   const r = tf.abs(nearestIntegerOffset(x));
   const reflected = tf.sub(tf.sub(LOG_PI, logWithZero(sinPi(r))), positive);
-  return tf.where(tf.equal(x, -Infinity), -Infinity, tf.where(negative, reflected, positive));
+  return select(tf.equal(x, -Infinity), -Infinity, select(negative, reflected, positive));
 }
 
 /** lgamma on a float32 tensor, with digamma as its gradient. Internal (logBeta, mvlgamma). */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { broadcastShapes } from '../args/shapes.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { reduceToShape } from './custom-gradient.js';
@@ -8,13 +9,13 @@ function logAddExpValue(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const high = tf.maximum(a, b);
   const low = tf.minimum(a, b);
   // low − high is 0 at a tie, so that ±∞ + ±∞ does not become ∞ − ∞.
-  const gap = tf.where(tf.equal(high, low), 0, tf.sub(low, high));
+  const gap = select(tf.equal(high, low), 0, tf.sub(low, high));
   return tf.add(high, log1pOp(tf.exp(gap)));
 }
 
 /** The share of a in e^a + e^b, σ(a − b), ½ at a tie (±∞ included). */
 function weight(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return tf.where(tf.equal(a, b), 0.5, tf.sigmoid(tf.sub(a, b)));
+  return select(tf.equal(a, b), 0.5, tf.sigmoid(tf.sub(a, b)));
 }
 
 const logAddExpOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { broadcastShapes } from '../args/shapes.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { reduceToShape } from './custom-gradient.js';
@@ -24,8 +25,8 @@ function logBetaOrdered(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   );
   const neither = tf.logicalNot(tf.logicalOr(bothLarge, oneLarge));
 
-  const x1 = tf.where(bothLarge, x, LARGE);
-  const y1 = tf.where(bothLarge, y, LARGE);
+  const x1 = select(bothLarge, x, LARGE);
+  const y1 = select(bothLarge, y, LARGE);
   const s1 = tf.add(x1, y1);
   const ratio1 = tf.div(x1, s1);
   const large = tf.add(
@@ -36,32 +37,28 @@ function logBetaOrdered(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
     ),
   );
 
-  const x2 = tf.where(oneLarge, x, 1);
-  const y2 = tf.where(oneLarge, y, LARGE);
+  const x2 = select(oneLarge, x, 1);
+  const y2 = select(oneLarge, y, LARGE);
   const s2 = tf.add(x2, y2);
   const mixed = tf.add(
     tf.sub(lgammaOp(x2), tf.mul(tf.sub(y2, 0.5), log1pOp(tf.div(x2, y2)))),
     tf.add(tf.sub(x2, tf.mul(x2, tf.log(s2))), tf.sub(stirlingCorrection(y2), stirlingCorrection(s2))),
   );
 
-  const x3 = tf.where(neither, x, 1);
-  const y3 = tf.where(neither, y, 1);
+  const x3 = select(neither, x, 1);
+  const y3 = select(neither, y, 1);
   const direct = tf.sub(tf.add(lgammaOp(x3), lgammaOp(y3)), lgammaOp(tf.add(x3, y3)));
 
   // x = 0 (the smaller argument): B = ∞, also for y = 0 where the direct sum would give ∞ − ∞.
-  const value = tf.where(
-    tf.equal(x, 0),
-    Infinity,
-    tf.where(bothLarge, large, tf.where(oneLarge, mixed, direct)),
-  );
+  const value = select(tf.equal(x, 0), Infinity, select(bothLarge, large, select(oneLarge, mixed, direct)));
   // y = +∞: B = 0 (log −∞) for 0 < x < ∞, B = ∞ for x = 0, NaN for x = ∞, as scipy.special.betaln.
-  const atInfinity = tf.where(tf.equal(x, 0), Infinity, tf.where(tf.equal(x, Infinity), NaN, -Infinity));
-  return tf.where(tf.equal(y, Infinity), atInfinity, value);
+  const atInfinity = select(tf.equal(x, 0), Infinity, select(tf.equal(x, Infinity), NaN, -Infinity));
+  return select(tf.equal(y, Infinity), atInfinity, value);
 }
 
 function logBetaValue(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const aFirst = tf.lessEqual(a, b);
-  return logBetaOrdered(tf.where(aFirst, a, b), tf.where(aFirst, b, a));
+  return logBetaOrdered(select(aFirst, a, b), select(aFirst, b, a));
 }
 
 // ψ(z) = log z − 1/(2z) − f(1/z²) with f(t) = Σₖ bₖtᵏ (the digamma asymptotic series; for z ≥ 8 the

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { ArgumentError } from '../errors/errors.js';
 import { log1pOp } from './log1p.js';
@@ -37,14 +38,14 @@ function reductionAxes(axis: number | readonly number[] | undefined, rank: numbe
 function logSumExpKeepDims(x: tf.Tensor, axes: number[]): tf.Tensor {
   const m = tf.max(x, axes, true);
   const finite = tf.isFinite(m);
-  const shift = tf.where(finite, m, 0);
+  const shift = select(finite, m, 0);
   const atMax = tf.equal(x, m);
-  const rest = tf.sum(tf.where(atMax, 0, tf.exp(tf.sub(x, shift))), axes, true);
+  const rest = tf.sum(select(atMax, 0, tf.exp(tf.sub(x, shift))), axes, true);
   const count = tf.sum(tf.cast(atMax, 'float32'), axes, true);
   const value = tf.add(shift, log1pOp(tf.add(rest, tf.sub(count, 1))));
   // No entry at the maximum only happens on WebGL, whose reduce-max starts from −1e20: all entries are
   // below it, −∞ for the cases that matter.
-  return tf.where(finite, tf.where(tf.equal(count, 0), -Infinity, value), m);
+  return select(finite, select(tf.equal(count, 0), -Infinity, value), m);
 }
 
 /**
@@ -57,7 +58,7 @@ function softmax(x: tf.Tensor, axes: number[]): tf.Tensor {
   const e = tf.exp(
     tf.sub(
       x,
-      tf.where(
+      select(
         maskOf([m], (t) => tf.isFinite(t)),
         m,
         0,
@@ -65,7 +66,7 @@ function softmax(x: tf.Tensor, axes: number[]): tf.Tensor {
     ),
   );
   const sum = tf.sum(e, axes, true);
-  return tf.where(
+  return select(
     maskOf([sum], (t) => tf.equal(t, 0)),
     0,
     tf.div(e, sum),

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 
 /**
  * log x with log 0 = −∞ on every backend. GLSL leaves log(0) undefined and WebGL on SwiftShader returns
@@ -8,5 +9,5 @@ import * as tf from '@tensorflow/tfjs-core';
  * @example tf.tidy(() => logWithZero(tf.tensor([0, 1]))) // [-Infinity, 0]
  */
 export function logWithZero(x: tf.Tensor): tf.Tensor {
-  return tf.where(tf.equal(x, 0), -Infinity, tf.log(x));
+  return select(tf.equal(x, 0), -Infinity, tf.log(x));
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { elementwiseWithGradient } from './custom-gradient.js';
 import { expm1Op } from './expm1.js';
@@ -8,7 +9,7 @@ import { logWithZero } from './log-with-zero.js';
 function log1mExpValue(x: tf.Tensor): tf.Tensor {
   // Mächler (2012): log(−expm1(x)) above −log 2, log1p(−eˣ) below; each is accurate on its side.
   const nearZero = tf.greater(x, -Math.LN2);
-  return tf.where(nearZero, logWithZero(tf.neg(expm1Op(x))), log1pOp(tf.neg(tf.exp(x))));
+  return select(nearZero, logWithZero(tf.neg(expm1Op(x))), log1pOp(tf.neg(tf.exp(x))));
 }
 
 /** log1mExp on a float32 tensor, with −1/expm1(−x) as its gradient. Internal (softplusInverse). */

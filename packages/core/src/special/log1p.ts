@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { elementwiseWithGradient } from './custom-gradient.js';
 import { logWithZero } from './log-with-zero.js';
@@ -12,10 +13,10 @@ const ATANH_SERIES = [1, 1 / 3, 1 / 5, 1 / 7, 1 / 9, 1 / 11];
 
 function log1pValue(x: tf.Tensor): tf.Tensor {
   const small = tf.lessEqual(tf.abs(x), SERIES_MAX);
-  const xs = tf.where(small, x, 0);
+  const xs = select(small, x, 0);
   const s = tf.div(xs, tf.add(xs, 2));
   const series = tf.mul(tf.mul(s, 2), polynomial(tf.square(s), ATANH_SERIES));
-  return tf.where(small, series, logWithZero(tf.add(x, 1)));
+  return select(small, series, logWithZero(tf.add(x, 1)));
 }
 
 /** log1p on a float32 tensor, with 1/(1 + x) as its gradient. Internal. */

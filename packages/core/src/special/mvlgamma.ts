@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { ArgumentError } from '../errors/errors.js';
 import { lgammaOp } from './lgamma.js';
@@ -32,7 +33,7 @@ export function mvlgamma(x: TensorInput, p: number): tf.Tensor {
     const offsets = tf.tensor1d(Array.from({ length: p }, (_, j) => -j / 2));
     const terms = lgammaOp(tf.add(tf.expandDims(xt, -1), offsets));
     const value = tf.add(tf.sum(terms, -1), (p * (p - 1) * Math.log(Math.PI)) / 4);
-    return tf.where(
+    return select(
       maskOf([xt], (t) => tf.lessEqual(t, (p - 1) / 2)),
       NaN,
       value,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { elementwiseWithGradient } from './custom-gradient.js';
 import { expm1Op } from './expm1.js';
@@ -18,15 +19,11 @@ function softplusInverseValue(y: tf.Tensor): tf.Tensor {
   // y > 2: y + log(1 − e^−y), no overflow of expm1 beyond y ≈ 88.
   const small = tf.lessEqual(y, 0.25);
   const large = tf.greater(y, 2);
-  const ys = tf.where(small, y, 0.25);
-  const ym = tf.where(tf.logicalOr(small, large), 1, y);
-  const yl = tf.where(large, y, 4);
+  const ys = select(small, y, 0.25);
+  const ym = select(tf.logicalOr(small, large), 1, y);
+  const yl = select(large, y, 4);
   const nearRoot = log1pOp(tf.mul(expm1Op(tf.sub(tf.sub(ym, LN2_HEAD), LN2_TAIL)), 2));
-  return tf.where(
-    small,
-    logWithZero(expm1Op(ys)),
-    tf.where(large, tf.add(yl, log1mExpOp(tf.neg(yl))), nearRoot),
-  );
+  return select(small, logWithZero(expm1Op(ys)), select(large, tf.add(yl, log1mExpOp(tf.neg(yl))), nearRoot));
 }
 
 /** softplusInverse on a float32 tensor, with 1/(1 − e^−y) as its gradient. Internal. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { maskOf } from '../autodiff/mask-of.js';
 import { polynomial } from './polynomial.js';
 import { nearestIntegerOffset, sinPi } from './sin-pi.js';
@@ -33,10 +34,10 @@ function tetragammaPositive(z: tf.Tensor): tf.Tensor {
  */
 export function tetragamma(x: tf.Tensor): tf.Tensor {
   const negative = maskOf([x], (t) => tf.less(t, 0));
-  const z = tf.where(negative, tf.sub(1, x), x);
+  const z = select(negative, tf.sub(1, x), x);
   const positive = tetragammaPositive(z);
-  const r = tf.where(negative, nearestIntegerOffset(x), 0.25);
+  const r = select(negative, nearestIntegerOffset(x), 0.25);
   const s = sinPi(r);
   const reflection = tf.div(tf.mul(sinPi(tf.sub(0.5, tf.abs(r))), 2 * Math.PI ** 3), tf.mul(tf.square(s), s));
-  return tf.where(negative, tf.sub(positive, reflection), positive);
+  return select(negative, tf.sub(positive, reflection), positive);
 }

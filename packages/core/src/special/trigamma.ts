@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { select } from './select.js';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { elementwiseWithGradient } from './custom-gradient.js';
 import { polynomial } from './polynomial.js';
@@ -25,12 +26,12 @@ function trigammaPositive(z: tf.Tensor): tf.Tensor {
 
 function trigammaValue(x: tf.Tensor): tf.Tensor {
   const negative = tf.less(x, 0);
-  const z = tf.where(negative, tf.sub(1, x), x);
+  const z = select(negative, tf.sub(1, x), x);
   const positive = trigammaPositive(z);
   // Reflection: ψ′(x) + ψ′(1 − x) = π²/sin²(πx), with sin(πx) = ±sin(π(x − round(x))) computed exactly.
   const s = sinPi(nearestIntegerOffset(x));
   const reflected = tf.sub(tf.mul(tf.square(tf.reciprocal(s)), Math.PI ** 2), positive);
-  return tf.where(tf.equal(x, -Infinity), Infinity, tf.where(negative, reflected, positive));
+  return select(tf.equal(x, -Infinity), Infinity, select(negative, reflected, positive));
 }
 
 /** trigamma on a float32 tensor, with tetragamma as its gradient. Internal (digamma's gradient). */

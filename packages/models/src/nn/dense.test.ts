@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, seed, ShapeError } from '@elbo/core';
 import { describeEachBackend, expectClose, expectNoLeaks } from '@elbo/testing';
 import { describe, expect, it } from 'vitest';
-import { dense, initDense } from './dense.js';
+import { dense, initDense, transpose2d } from './dense.js';
 
 /** Deterministic values in [−1, 1) that do not need a sampler: sin of a scaled index. */
 function fixed(shape: number[], phase: number): tf.Tensor {
@@ -14,33 +14,58 @@ function fixed(shape: number[], phase: number): tf.Tensor {
 }
 
 describeEachBackend('dense', ({ tolerance }) => {
-  for (const activation of ['linear', 'relu'] as const) {
-    it(`value and gradients equal tfjs's stock matMul ones (${activation})`, async () => {
-      const x = fixed([5, 7], 0.3);
-      const kernel = fixed([7, 3], 1.1);
-      const bias = fixed([3], 2.0);
-      const r = fixed([5, 3], 0.7); // a random-looking cotangent
-      await expectNoLeaks(() => {
-        const ours = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
-          tf.sum(tf.mul(dense({ kernel: w, bias: b }, a, { activation }), r));
-        const stock = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
-          const y = tf.add(tf.matMul(a, w), b);
-          return tf.sum(tf.mul(activation === 'relu' ? tf.relu(y) : y, r));
-        };
-        const g1 = tf.grads(ours)([x, kernel, bias]);
-        const g0 = tf.grads(stock)([x, kernel, bias]);
-        for (let i = 0; i < 3; i++) expectClose(g1[i]!, g0[i]!, tolerance);
-        const y1 = dense({ kernel, bias }, x, { activation });
-        const y0 = tf.tidy(() => {
-          const y = tf.add(tf.matMul(x, kernel), bias);
-          return activation === 'relu' ? tf.relu(y) : y;
+  // [128, 256] → 512 takes the reordered products on wasm: (Wᵀ·xᵀ)ᵀ forward, (W·dYᵀ)ᵀ for dX, and the
+  // split transposes of 256- and 128-row matrices.
+  const sizes = [
+    [5, 7, 3],
+    [128, 256, 512],
+  ] as const;
+  for (const [rows, inputs, units] of sizes)
+    for (const activation of ['linear', 'relu'] as const) {
+      it(`value and gradients equal tfjs's stock matMul ones (${activation}, [${rows}, ${inputs}] → ${units})`, async () => {
+        const x = fixed([rows, inputs], 0.3);
+        const kernel = tf.tidy(() => tf.mul(fixed([inputs, units], 1.1), 1 / Math.sqrt(inputs)));
+        const bias = fixed([units], 2.0);
+        const r = fixed([rows, units], 0.7); // a random-looking cotangent
+        await expectNoLeaks(() => {
+          const ours = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.mul(dense({ kernel: w, bias: b }, a, { activation }), r));
+          const stock = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
+            const y = tf.add(tf.matMul(a, w), b);
+            return tf.sum(tf.mul(activation === 'relu' ? tf.relu(y) : y, r));
+          };
+          const g1 = tf.grads(ours)([x, kernel, bias]);
+          const g0 = tf.grads(stock)([x, kernel, bias]);
+          for (let i = 0; i < 3; i++) expectClose(g1[i]!, g0[i]!, tolerance);
+          const y1 = dense({ kernel, bias }, x, { activation });
+          const y0 = tf.tidy(() => {
+            const y = tf.add(tf.matMul(x, kernel), bias);
+            return activation === 'relu' ? tf.relu(y) : y;
+          });
+          expectClose(y1, y0, tolerance);
+          tf.dispose([...g1, ...g0, y1, y0]);
         });
-        expectClose(y1, y0, tolerance);
-        tf.dispose([...g1, ...g0, y1, y0]);
+        tf.dispose([x, kernel, bias, r]);
       });
-      tf.dispose([x, kernel, bias, r]);
-    });
-  }
+    }
+
+  it('transpose2d equals tf.transpose, by the split path (rows a multiple of 128) and the plain one', async () => {
+    for (const shape of [
+      [256, 96],
+      [128, 7],
+      [130, 5],
+    ] as const) {
+      const x = fixed([...shape], 0.4) as tf.Tensor2D;
+      await expectNoLeaks(() => {
+        const ours = transpose2d(x);
+        const ref = tf.transpose(x);
+        expect(ours.shape).toEqual([shape[1], shape[0]]);
+        expect(Array.from(ours.dataSync())).toEqual(Array.from(ref.dataSync()));
+        tf.dispose([ours, ref]);
+      });
+      x.dispose();
+    }
+  });
 
   it('gradients match central finite differences', async () => {
     const x = fixed([3, 4], 0.5);

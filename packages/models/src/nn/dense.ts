@@ -85,7 +85,8 @@ type Saved = readonly tf.Tensor[];
 /**
  * The affine map with a fused ReLU and the backward pass written with explicitly transposed operands:
  * tfjs's stock MatMul gradient calls matMul(a, b, transposeA, transposeB), which wasm runs 8–25× slower
- * than a plain matmul of a transposed copy.
+ * than a plain matmul of a transposed copy. On wasm each product is also ordered so that the operand
+ * XNNPACK repacks is the smaller one (see `forward` and `inputGradientOf`).
  */
 function denseOp(relu: boolean, inputGradient: boolean, hasBias: boolean) {
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -93,24 +94,76 @@ function denseOp(relu: boolean, inputGradient: boolean, hasBias: boolean) {
     const w = args[1] as tf.Tensor2D;
     const b = hasBias ? (args[2] as tf.Tensor1D) : undefined;
     const save = args[hasBias ? 3 : 2] as tf.GradSaveFunc;
-    const y = tf.fused.matMul({
-      a: x,
-      b: w,
-      ...(b === undefined ? {} : { bias: b }),
-      activation: relu ? 'relu' : 'linear',
-    });
+    const y = forward(x, w, b, relu);
     save(relu ? [x, w, y] : [x, w]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: Saved) => {
         const [sx, sw, sy] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D?];
-        const g = sy === undefined ? (dy as tf.Tensor2D) : tf.mul(dy, tf.step(sy));
-        const dx = inputGradient ? tf.matMul(g, tf.transpose(sw)) : tf.zerosLike(sx);
-        const dw = tf.matMul(tf.transpose(sx), g);
-        return hasBias ? [dx, dw, tf.sum(g, 0)] : [dx, dw];
+        const g = (sy === undefined ? dy : tf.mul(dy, tf.step(sy))) as tf.Tensor2D;
+        const dx = inputGradient ? inputGradientOf(g, sw) : tf.zerosLike(sx);
+        const dw = tf.matMul(transpose2d(sx), g);
+        return hasBias ? [dx, dw, columnSums(g)] : [dx, dw];
       },
     };
   });
+}
+
+/**
+ * y = act(x·W + b). tfjs-backend-wasm repacks a matmul's right operand for XNNPACK on every call, on one
+ * thread, at about 4 ns an element: 1.7 ms for a 784×512 kernel, half the product itself on one thread
+ * and all of it on two. So on wasm, when W is the larger operand by far, y is computed as (Wᵀ·xᵀ)ᵀ + b
+ * with the ReLU after, which packs xᵀ instead; elsewhere, and for small kernels, by the fused matmul.
+ */
+function forward(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | undefined, relu: boolean): tf.Tensor2D {
+  const [rows, inputs] = x.shape;
+  const units = w.shape[1];
+  if (tf.getBackend() !== 'wasm' || inputs * units < Math.max(65_536, 2 * rows * inputs)) {
+    return tf.fused.matMul({
+      a: x,
+      b: w,
+      ...(b === undefined ? {} : { bias: b }),
+      activation: relu ? 'relu' : 'linear',
+    }) as tf.Tensor2D;
+  }
+  const linear = transpose2d(tf.matMul(transpose2d(w), transpose2d(x)));
+  const affine = b === undefined ? linear : tf.add(linear, b);
+  return (relu ? tf.relu(affine) : affine) as tf.Tensor2D;
+}
+
+/**
+ * xᵀ for x [rows, cols]. tfjs-backend-wasm's 2-D transpose takes 5–8 ns an element when `rows` is a
+ * multiple of 256 (2.2 ms for a 512×784 kernel, against 0.2 ms for 784×512), while its 3-D transpose of the
+ * same numbers seen as [2, rows/2, cols] takes about 1 ns: that is used on wasm for rows a multiple of 128.
+ * Internal to nn (exported for its test).
+ */
+export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
+  const [rows, cols] = x.shape;
+  if (rows % 128 !== 0 || tf.getBackend() !== 'wasm') return tf.transpose(x);
+  return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [2, rows / 2, cols]), [2, 0, 1]), [cols, rows]));
+}
+
+/**
+ * dX = dY·Wᵀ [rows, in] for dY [rows, out] and W [in, out], by whichever order transposes fewer elements:
+ * Wᵀ (in·out of them), or dYᵀ and the product (rows·(in + out)), as (W·dYᵀ)ᵀ. For a batch of 128 through
+ * 512 → 784 the second moves 166k elements instead of 401k, and wasm's matmul packs a 784×128 operand
+ * instead of a 784×512 one.
+ */
+function inputGradientOf(dy: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  const [inputs, units] = w.shape;
+  const rows = dy.shape[0];
+  if (rows * (inputs + units) < inputs * units) {
+    return transpose2d(tf.matMul(w, transpose2d(dy)));
+  }
+  return tf.matMul(dy, transpose2d(w));
+}
+
+/**
+ * Σ over the rows of g [rows, n] as a matmul with a row of ones: tfjs-backend-wasm reduces an outer axis
+ * by transposing the whole tensor first.
+ */
+function columnSums(g: tf.Tensor2D): tf.Tensor1D {
+  return tf.reshape(tf.matMul(tf.ones([1, g.shape[0]]), g), [g.shape[1]]) as tf.Tensor1D;
 }
 
 const OPS = new Map<string, ReturnType<typeof denseOp>>();
