@@ -1,7 +1,9 @@
 // Data-parallel training (`elbo train --workers N`) against one thread, side by side in one run, through
 // @elbo/models' fit on wasm with the CLI's worker pool of 1 extra thread: the MLP VAE 784-512-256-32 and
 // the conv VAE 32/64 (Bernoulli, batch 128, Adam 1e-3), and NVAE mnist-small (batch 64); PyTorch CPU
-// (2 threads) is the yardstick of the VAEs.
+// (2 threads) is the yardstick of the VAEs. wasm runs on one thread in each (useBackend's `threads: 1`),
+// as `elbo train --workers` runs it; XNNPACK's own threads instead are timed by
+// packages/models/bench/step.bench.mjs (its wasm×N rows).
 //
 // Run after `pnpm build`:  node apps/cli/bench/data-parallel.bench.mjs [--steps=N] [--backend=wasm]
 import * as tf from '@tensorflow/tfjs-core';
@@ -23,7 +25,7 @@ const args = Object.fromEntries(
 const backend = args.backend ?? 'wasm';
 const steps = Number(args.steps ?? 40);
 const BATCH = 128;
-await useBackend(backend);
+await useBackend(backend, { threads: 1 });
 const MODELS = {
   mlp: {
     batch: BATCH,
@@ -59,7 +61,7 @@ async function imagesPerSecond(name, workers) {
   const x = tf.tidy(() => tf.cast(tf.greater(random.uniform([batch, 28, 28, 1], seed(1)), 0.8), 'float32'));
   const data = Array.from({ length: n }, () => x);
   const model = createModel(config);
-  const pool = workers > 1 ? await WorkerGradientPool.start(workers - 1, backend, model.config) : undefined;
+  const pool = workers > 1 ? await WorkerGradientPool.start(workers - 1, backend, model.config, 1) : undefined;
   try {
     // One warm-up epoch of 2 steps, then the timed epoch.
     await fit({ model, data: data.slice(0, 2), epochs: 1, seed: 0, ...(pool ? { pool } : {}) });

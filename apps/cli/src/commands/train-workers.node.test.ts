@@ -63,4 +63,19 @@ describe('elbo train --workers (data parallel on worker threads)', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/--workers must be an integer ≥ 1, got '0'/);
   });
+
+  it('names the wasm thread count it runs on, and refuses one outside 1..8 without a stack trace', async () => {
+    const text = await elbo([...small('five').filter((a) => a !== '--json'), '--epochs', '1']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^backend: wasm \(asked for by name \(WebAssembly on (one thread|\d threads)/m);
+    for (const [count, message] of [
+      ['0', /--threads must be an integer ≥ 1, got '0'/],
+      ['9', /option 'threads' is 9, expected a whole number from 1 to 8/],
+    ] as const) {
+      const bad = await elbo([...small(`six-${count}`), '--threads', count]);
+      expect(bad.code).not.toBe(0);
+      expect(bad.err).toMatch(message);
+      expect(bad.err).not.toMatch(/\n\s+at /);
+    }
+  });
 });
