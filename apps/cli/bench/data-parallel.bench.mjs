@@ -61,7 +61,8 @@ async function imagesPerSecond(name, workers) {
   const x = tf.tidy(() => tf.cast(tf.greater(random.uniform([batch, 28, 28, 1], seed(1)), 0.8), 'float32'));
   const data = Array.from({ length: n }, () => x);
   const model = createModel(config);
-  const pool = workers > 1 ? await WorkerGradientPool.start(workers - 1, backend, model.config, 1) : undefined;
+  const pool =
+    workers > 1 ? await WorkerGradientPool.start(workers - 1, backend, model.config, 1) : undefined;
   try {
     // One warm-up epoch of 2 steps, then the timed epoch.
     await fit({ model, data: data.slice(0, 2), epochs: 1, seed: 0, ...(pool ? { pool } : {}) });

@@ -190,7 +190,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .addOption(new Option('--backend <name>', 'backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
     .option(
       '--threads <n>',
-      'wasm: threads XNNPACK computes on, 1 to 8 (default every core; 1 per worker with --workers)',
+      'wasm: threads XNNPACK computes on, 1 to 8 (default every core; 1 for nvae and per worker with --workers)',
       parseInteger('--threads', 1),
     )
     .option('--out <dir>', 'run folder: checkpoint/, samples.png, reconstructions.png', 'runs/vae')

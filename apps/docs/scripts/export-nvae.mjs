@@ -8,7 +8,7 @@
 //   node apps/docs/scripts/export-nvae.mjs runs/nvae mnist-small
 import { useBackend } from '@elbo/backends';
 import { batches, loadMnist } from '@elbo/datasets';
-import { createModel, disposeCheckpoint } from '@elbo/models';
+import { disposeCheckpoint, modelFromCheckpoint } from '@elbo/models';
 import { loadCheckpoint, saveCheckpoint } from '@elbo/models/node';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,10 +27,7 @@ if (checkpoint.config.kind !== 'nvae') {
   console.error(`${run} holds a '${checkpoint.config.kind}' checkpoint, expected an NVAE`);
   process.exit(2);
 }
-const model = createModel(checkpoint.config);
-for (const [key, v] of [...Object.entries(model.variables), ...Object.entries(model.state)]) {
-  v.assign(checkpoint.variables[key] ?? checkpoint.state[key]);
-}
+const model = modelFromCheckpoint(checkpoint, path.join(run, 'checkpoint'));
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public', 'nvae', name);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });

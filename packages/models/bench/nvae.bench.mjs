@@ -4,6 +4,7 @@
 //
 // Run on the built package:  pnpm --filter @elbo/models build && node packages/models/bench/nvae.bench.mjs
 // Options: --backend=wasm|cpu  --steps=N (timed steps, default 8)  --batch=B (default 64)
+//          --threads=N (wasm: XNNPACK's threads; default every core)
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@elbo/backends';
 import { foldIn, random, seed } from '@elbo/core';
@@ -19,7 +20,7 @@ const args = Object.fromEntries(
 const backend = args.backend ?? 'wasm';
 const steps = Number(args.steps ?? 8);
 const B = Number(args.batch ?? 64);
-await useBackend(backend);
+const choice = await useBackend(backend, args.threads === undefined ? {} : { threads: Number(args.threads) });
 
 const model = createModel({ kind: 'nvae', preset: 'mnist-small', seed: 0 });
 const vars = Object.values(model.variables);
@@ -81,7 +82,7 @@ const msSe = time(
 );
 
 console.log(
-  `NVAE mnist-small training step on ${backend}, batch ${B}: ${msStep.toFixed(0)} ms/step, ${(B / (msStep / 1000)).toFixed(1)} images/s`,
+  `NVAE mnist-small training step on ${backend}${choice.threads === undefined ? '' : ` (${choice.threads} thread${choice.threads === 1 ? '' : 's'})`}, batch ${B}: ${msStep.toFixed(0)} ms/step, ${(B / (msStep / 1000)).toFixed(1)} images/s`,
 );
 console.log(
   `  ${info.kernels.length} kernels per step; kernel time ${totalKernel.toFixed(0)} ms (profiled), by kernel:`,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataFormatError } from '@elbo/core';
-import { createModel, disposeCheckpoint } from '@elbo/models';
+import { disposeCheckpoint, modelFromCheckpoint, type createModel } from '@elbo/models';
 import { loadCheckpoint } from '@elbo/models/node';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -18,18 +18,7 @@ export async function loadModel(dir: string): Promise<ReturnType<typeof createMo
   }
   const checkpoint = await loadCheckpoint(location);
   try {
-    const model = createModel(checkpoint.config as unknown as Parameters<typeof createModel>[0]);
-    for (const [name, v] of [...Object.entries(model.variables), ...Object.entries(model.state)]) {
-      const saved = checkpoint.variables[name] ?? checkpoint.state[name];
-      if (saved === undefined) {
-        model.dispose();
-        throw new DataFormatError(
-          `${location}: the checkpoint has no weight '${name}' that its model config needs`,
-        );
-      }
-      v.assign(saved);
-    }
-    return model;
+    return modelFromCheckpoint(checkpoint, location);
   } finally {
     disposeCheckpoint(checkpoint);
   }

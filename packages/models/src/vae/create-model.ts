@@ -1,4 +1,5 @@
-import { ArgumentError } from '@elbo/core';
+import { ArgumentError, DataFormatError } from '@elbo/core';
+import type { Checkpoint } from '../checkpoint/checkpoint-format.js';
 import { Autoencoder } from './autoencoder.js';
 import { readModelConfig, type ModelConfig, type ModelConfigInput } from './config.js';
 import { VariationalAutoencoder } from './vae.js';
@@ -35,4 +36,51 @@ export function createModel(
   }
   const c = readModelConfig(config, 'createModel');
   return c.kind === 'vae' ? new VariationalAutoencoder(c) : new Autoencoder(c);
+}
+
+/**
+ * The model a checkpoint holds: built by {@link createModel} from the checkpoint's config, with every
+ * variable and state entry set to the saved values. The checkpoint keeps its tensors (dispose it with
+ * `disposeCheckpoint` as usual); the model owns copies.
+ *
+ * @param checkpoint - from `loadCheckpoint` (a file, http or indexeddb location).
+ * @param source - where the checkpoint came from, for the error messages (default `'the checkpoint'`).
+ * @throws DataFormatError when the checkpoint lacks a weight the config needs, or holds one of another
+ *   shape or dtype (the model built is disposed); ArgumentError for a config createModel refuses.
+ * @example
+ * const checkpoint = await loadCheckpoint(fileLocation('runs/vae/checkpoint'));
+ * const model = modelFromCheckpoint(checkpoint, 'runs/vae/checkpoint');
+ * disposeCheckpoint(checkpoint);
+ */
+export function modelFromCheckpoint(
+  checkpoint: Checkpoint,
+  source = 'the checkpoint',
+): VariationalAutoencoder | Autoencoder | Nvae {
+  const model = createModel(checkpoint.config as unknown as ModelConfigInput | NvaeConfigInput);
+  try {
+    for (const [group, live, saved] of [
+      ['variables', model.variables, checkpoint.variables],
+      ['state', model.state, checkpoint.state],
+    ] as const) {
+      for (const [name, v] of Object.entries(live)) {
+        const t = saved[name];
+        if (t === undefined) {
+          throw new DataFormatError(
+            `modelFromCheckpoint: ${source} has no ${group} entry '${name}', which its model config needs`,
+          );
+        }
+        if (t.shape.join() !== v.shape.join() || t.dtype !== v.dtype) {
+          throw new DataFormatError(
+            `modelFromCheckpoint: ${group} entry '${name}' is ${t.dtype} [${t.shape.join(', ')}] in ${source}, ` +
+              `expected ${v.dtype} [${v.shape.join(', ')}] for its model config`,
+          );
+        }
+        v.assign(t);
+      }
+    }
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
 }

@@ -8,6 +8,6 @@ export {
   type ModelConfig,
   type ModelConfigInput,
 } from './config.js';
-export { createModel } from './create-model.js';
+export { createModel, modelFromCheckpoint } from './create-model.js';
 export { disposeDistribution } from './shared.js';
 export { ENCODER_SCALE_FLOOR, vae, VariationalAutoencoder, type NoiseLossOptions } from './vae.js';
