@@ -83,10 +83,11 @@ export interface DenseOptions {
 type Saved = readonly tf.Tensor[];
 
 /**
- * The affine map with a fused ReLU and the backward pass written with explicitly transposed operands:
- * tfjs's stock MatMul gradient calls matMul(a, b, transposeA, transposeB), which wasm runs 8–25× slower
- * than a plain matmul of a transposed copy. On wasm each product is also ordered so that the operand
- * XNNPACK repacks is the smaller one (see `forward` and `inputGradientOf`).
+ * The affine map with a fused ReLU and, on wasm, the backward pass written with explicitly transposed
+ * operands: tfjs's stock MatMul gradient calls matMul(a, b, transposeA, transposeB), which wasm runs 8–25×
+ * slower than a plain matmul of a transposed copy. On wasm each product is also ordered so that the
+ * operand XNNPACK repacks is the smaller one (see `forward` and `inputGradientOf`). Other backends
+ * transpose inside their matmul kernels for free and get the stock products.
  */
 function denseOp(relu: boolean, inputGradient: boolean, hasBias: boolean) {
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -102,7 +103,8 @@ function denseOp(relu: boolean, inputGradient: boolean, hasBias: boolean) {
         const [sx, sw, sy] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D?];
         const g = (sy === undefined ? dy : tf.mul(dy, tf.step(sy))) as tf.Tensor2D;
         const dx = inputGradient ? inputGradientOf(g, sw) : tf.zerosLike(sx);
-        const dw = tf.matMul(transpose2d(sx), g);
+        // Elsewhere a transposed operand is free inside the matmul kernel; only wasm needs the copy.
+        const dw = tf.getBackend() === 'wasm' ? tf.matMul(transpose2d(sx), g) : tf.matMul(sx, g, true, false);
         return hasBias ? [dx, dw, columnSums(g)] : [dx, dw];
       },
     };
@@ -144,7 +146,7 @@ export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * dX = dY·Wᵀ [rows, in] for dY [rows, out] and W [in, out], by whichever order transposes fewer elements:
+ * dX = dY·Wᵀ [rows, in] for dY [rows, out] and W [in, out]; on wasm by whichever order transposes fewer elements:
  * Wᵀ (in·out of them), or dYᵀ and the product (rows·(in + out)), as (W·dYᵀ)ᵀ. For a batch of 128 through
  * 512 → 784 the second moves 166k elements instead of 401k, and wasm's matmul packs a 784×128 operand
  * instead of a 784×512 one.
@@ -152,6 +154,7 @@ export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
 function inputGradientOf(dy: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   const [inputs, units] = w.shape;
   const rows = dy.shape[0];
+  if (tf.getBackend() !== 'wasm') return tf.matMul(dy, w, false, true);
   if (rows * (inputs + units) < inputs * units) {
     return transpose2d(tf.matMul(w, transpose2d(dy)));
   }
@@ -159,10 +162,11 @@ function inputGradientOf(dy: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Σ over the rows of g [rows, n] as a matmul with a row of ones: tfjs-backend-wasm reduces an outer axis
- * by transposing the whole tensor first.
+ * Σ over the rows of g [rows, n]; on wasm as a matmul with a row of ones, because tfjs-backend-wasm reduces
+ * an outer axis by transposing the whole tensor first.
  */
 function columnSums(g: tf.Tensor2D): tf.Tensor1D {
+  if (tf.getBackend() !== 'wasm') return tf.sum(g, 0);
   return tf.reshape(tf.matMul(tf.ones([1, g.shape[0]]), g), [g.shape[1]]) as tf.Tensor1D;
 }
 
