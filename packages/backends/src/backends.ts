@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, BackendUnavailableError } from '@elbo/core';
+import { registerWasmKernels } from './kernels/wasm-kernels.js';
 import { detectPlatform, type Platform } from './platform.js';
 import { fileUrlToPath, wasmAssetUrls } from './wasm-assets.js';
 import {
@@ -132,6 +133,8 @@ async function startWasm(platform: Platform, threads: number | undefined): Promi
   } catch (error) {
     return { ok: false, reason: `@tensorflow/tfjs-backend-wasm did not load: ${errorMessage(error)}` };
   }
+  // After tfjs-backend-wasm's own kernels (registered when it loads): elbo's replace its Identity.
+  registerWasmKernels();
   if (wasmStartedThreads !== null) {
     const started = await setBackendQuietly('wasm');
     if (!started.ok) return { ok: false, reason: `the WebAssembly backend did not start: ${started.reason}` };

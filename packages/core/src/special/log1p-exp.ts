@@ -1,11 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { toFloatTensor, type TensorInput } from '../args/to-tensor.js';
 import { elementwiseWithGradient } from './custom-gradient.js';
-import { log1pOp } from './log1p.js';
+
+/**
+ * log1p(e) for e = e^−|x| in [0, 1], with u = 1 + e: log(u) − ((u − 1) − e)/u. u − 1 is exact and so is
+ * (u − 1) − e, the rounding error of u, which the second term takes back to first order (what is left is
+ * below 2⁻⁴⁹, under 3e-8 of the result). Tiny e keeps its relative accuracy (u = 1 gives exactly e), and
+ * the general log1p's series and branch selections are not needed: 11 elementwise kernels instead of 30.
+ */
+function log1pOfUnit(e: tf.Tensor): tf.Tensor {
+  const u = tf.add(e, 1);
+  return tf.sub(tf.log(u), tf.div(tf.sub(tf.sub(u, 1), e), u));
+}
 
 function log1pExpValue(x: tf.Tensor): tf.Tensor {
   // max(x, 0) rather than relu: WebGL's relu(−∞) is NaN.
-  return tf.add(tf.maximum(x, 0), log1pOp(tf.exp(tf.neg(tf.abs(x)))));
+  return tf.add(tf.maximum(x, 0), log1pOfUnit(tf.exp(tf.neg(tf.abs(x)))));
 }
 
 /** log1pExp on a float32 tensor, with the sigmoid as its gradient. Internal (logSigmoid). */

@@ -3,6 +3,7 @@
 // checkpoint must not depend on those, so they are translated to the model's keys and back on restore.
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError } from '@elbo/core';
+import { adam } from '../trainer/adam.js';
 import type { Json } from '../trainer/trainable.js';
 import type { OptimizerCheckpoint } from './checkpoint-format.js';
 
@@ -69,13 +70,9 @@ export async function captureOptimizer(
 
 /** The optimizers a checkpoint can recreate when the caller passes none, by tfjs class name. */
 const FACTORIES: Readonly<Record<string, (c: Record<string, Json>) => tf.Optimizer>> = {
+  // Adam is elbo's (tfjs's AdamOptimizer, fused on wasm): what fit creates by default.
   Adam: (c) =>
-    tf.train.adam(
-      num(c['learningRate'], 0.001),
-      num(c['beta1'], 0.9),
-      num(c['beta2'], 0.999),
-      num(c['epsilon']),
-    ),
+    adam(num(c['learningRate'], 0.001), num(c['beta1'], 0.9), num(c['beta2'], 0.999), num(c['epsilon'])),
   Adamax: (c) =>
     tf.train.adamax(
       num(c['learningRate'], 0.002),

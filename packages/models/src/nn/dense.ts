@@ -102,10 +102,18 @@ function denseOp(relu: boolean, inputGradient: boolean, hasBias: boolean) {
       gradFunc: (dy: tf.Tensor, saved: Saved) => {
         const [sx, sw, sy] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D?];
         const g = (sy === undefined ? dy : tf.mul(dy, tf.step(sy))) as tf.Tensor2D;
-        const dx = inputGradient ? inputGradientOf(g, sw) : tf.zerosLike(sx);
-        // Elsewhere a transposed operand is free inside the matmul kernel; only wasm needs the copy.
-        const dw = tf.getBackend() === 'wasm' ? tf.matMul(transpose2d(sx), g) : tf.matMul(sx, g, true, false);
-        return hasBias ? [dx, dw, columnSums(g)] : [dx, dw];
+        if (tf.getBackend() !== 'wasm') {
+          // A transposed operand is free inside these backends' matmul kernels.
+          const dx = inputGradient ? tf.matMul(g, sw, false, true) : tf.zerosLike(sx);
+          const dw = tf.matMul(sx, g, true, false);
+          return hasBias ? [dx, dw, tf.sum(g, 0)] : [dx, dw];
+        }
+        // gᵀ once, for dX and db: wasm transposes at a fraction of a nanosecond an element (elbo's
+        // Transpose kernel) but repacks a product's right operand at 2–4 ns an element.
+        const gt = transpose2d(g);
+        const dx = inputGradient ? inputGradientOf(g, gt, sw) : tf.zerosLike(sx);
+        const dw = tf.matMul(transpose2d(sx), g);
+        return hasBias ? [dx, dw, columnSums(gt)] : [dx, dw];
       },
     };
   });
@@ -146,28 +154,25 @@ export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * dX = dY·Wᵀ [rows, in] for dY [rows, out] and W [in, out]; on wasm by whichever order transposes fewer elements:
- * Wᵀ (in·out of them), or dYᵀ and the product (rows·(in + out)), as (W·dYᵀ)ᵀ. For a batch of 128 through
- * 512 → 784 the second moves 166k elements instead of 401k, and wasm's matmul packs a 784×128 operand
- * instead of a 784×512 one.
+ * dX = dY·Wᵀ [rows, in] for dY [rows, out] (and dYᵀ) and W [in, out], on wasm: (W·dYᵀ)ᵀ when that
+ * transposes fewer elements than Wᵀ (rows·in against in·out), else dY·Wᵀ. For a batch of 128 through
+ * 512 → 784 the first moves 100k elements instead of 401k, and wasm's matmul packs a 512×128 operand
+ * instead of a 512×784 one.
  */
-function inputGradientOf(dy: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+function inputGradientOf(dy: tf.Tensor2D, dyt: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   const [inputs, units] = w.shape;
   const rows = dy.shape[0];
-  if (tf.getBackend() !== 'wasm') return tf.matMul(dy, w, false, true);
-  if (rows * (inputs + units) < inputs * units) {
-    return transpose2d(tf.matMul(w, transpose2d(dy)));
-  }
+  if (rows * inputs < inputs * units) return transpose2d(tf.matMul(w, dyt));
   return tf.matMul(dy, transpose2d(w));
 }
 
 /**
- * Σ over the rows of g [rows, n]; on wasm as a matmul with a row of ones, because tfjs-backend-wasm reduces
- * an outer axis by transposing the whole tensor first.
+ * Σ over the rows of g [rows, n], on wasm from gᵀ [n, rows] as gᵀ·1: tfjs-backend-wasm reduces an outer
+ * axis by transposing the whole tensor first, and a product with g on the right would repack all of g.
  */
-function columnSums(g: tf.Tensor2D): tf.Tensor1D {
-  if (tf.getBackend() !== 'wasm') return tf.sum(g, 0);
-  return tf.reshape(tf.matMul(tf.ones([1, g.shape[0]]), g), [g.shape[1]]) as tf.Tensor1D;
+function columnSums(gt: tf.Tensor2D): tf.Tensor1D {
+  const rows = gt.shape[1];
+  return tf.reshape(tf.matMul(gt, tf.ones([rows, 1])), [gt.shape[0]]) as tf.Tensor1D;
 }
 
 const OPS = new Map<string, ReturnType<typeof denseOp>>();

@@ -92,7 +92,7 @@ export interface FitOptions {
   readonly epochs: number;
   /** The run's seed: step k uses `foldIn(seed, k)`. */
   readonly seed: Seed | number;
-  /** The optimizer; default `tf.train.adam(learningRate)`, created and disposed by fit. */
+  /** The optimizer; default `adam(learningRate)` (tfjs's Adam, fused on wasm), created and disposed by fit. */
   readonly optimizer?: tf.Optimizer;
   /** The default Adam's learning rate (default 1e-3); not with `optimizer`. */
   readonly learningRate?: number;

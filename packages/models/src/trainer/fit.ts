@@ -5,6 +5,7 @@ import { loadCheckpointWith } from '../checkpoint/load-checkpoint.js';
 import { resolveUrlLocation, type LocationResolver } from '../checkpoint/location.js';
 import { createOptimizer, restoreOptimizer } from '../checkpoint/optimizer-state.js';
 import { saveCheckpointWith } from '../checkpoint/save-checkpoint.js';
+import { adam } from './adam.js';
 import { describeValue } from './describe-value.js';
 import { checkFitOptions, type CheckedFitOptions, type FitOptions, type FitResult } from './fit-options.js';
 import { NonFiniteTrainingError, type LastGoodStep } from './non-finite-training-error.js';
@@ -130,7 +131,7 @@ export async function fitWith(resolve: LocationResolver, options: FitOptions): P
       }
     }
     if (optimizer === undefined) {
-      optimizer = tf.train.adam(o.learningRate);
+      optimizer = adam(o.learningRate);
       ownsOptimizer = true;
     }
 

@@ -16,3 +16,4 @@ export {
 } from './non-finite-training-error.js';
 export type { Json, LossOptions, LossResult, TrainableModel } from './trainable.js';
 export type { GradientPool, GradientShare, ShareGradients } from './gradient-pool.js';
+export { adam, FusedAdamOptimizer } from './adam.js';
