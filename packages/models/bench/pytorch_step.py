@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch CPU speed of the training steps that step.bench.mjs times, for side-by-side ratios.
 
-    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 pytorch_step.py [--threads 2] [--steps 30]
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 pytorch_step.py [--threads 2] [--steps 30] [--models mlp,conv]
 
 Prints one JSON line: images/s of one Adam step (batch 128, binary pixels) of the MLP VAE 784-512-256-32 and
 of the conv VAE (4x4 stride-2 convs 1->32->64, dense to 2x32, mirrored with transposed convs), and the
@@ -75,11 +75,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--steps', type=int, default=20)
+    ap.add_argument('--models', default='mlp,conv', help='which steps to time: mlp, conv or both')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    out = {'torch': torch.__version__, 'threads': torch.get_num_threads(),
-           'mlp': images_per_second(Mlp(), a.steps), 'conv': images_per_second(Conv(), max(5, a.steps // 3)),
-           'maxRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    out = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+    if 'mlp' in a.models.split(','):
+        out['mlp'] = images_per_second(Mlp(), a.steps)
+    if 'conv' in a.models.split(','):
+        out['conv'] = images_per_second(Conv(), max(5, a.steps // 3))
+    out['maxRssMB'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
 

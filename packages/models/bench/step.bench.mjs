@@ -10,6 +10,9 @@
 // Run on the built package:  pnpm --filter @elbo/models build && node packages/models/bench/step.bench.mjs
 // Options: --backends=wasm:1,wasm,cpu (wasm:N = N threads; wasm = every core)
 //          --steps=N (warm-up steps per row, then 5 runs of N/2; default 30 on wasm, 5 on cpu)
+//          --rounds=R (default 3): the MLP ratio to PyTorch is then measured again in R rounds that alternate
+//          wasm on every core and PyTorch, one process each, so that both see the same state of the machine
+//          (its speed drifts by ±25 % over minutes); the median of the rounds' ratios is the figure.
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@elbo/backends';
 import { foldIn, random, seed } from '@elbo/core';
@@ -115,6 +118,11 @@ async function childRows(spec) {
   rows.push({ backend, variant: '@elbo/models vae (dense gradients, fused Adam)', ms });
   opt.dispose();
   model.dispose();
+  if (args.only === 'mlp') {
+    x.dispose();
+    console.log(JSON.stringify({ backend, rows, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    return;
+  }
 
   const stock = stockVae();
   opt = tf.train.adam(1e-3);
@@ -170,15 +178,7 @@ const rss = [];
 const script = fileURLToPath(import.meta.url);
 const labels = [];
 for (const spec of backends) {
-  const run = spawnSync(
-    process.execPath,
-    [script, `--child=${spec}`, ...(args.steps ? [`--steps=${args.steps}`] : [])],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (run.status !== 0) throw new Error(`${spec}: ${run.stderr}`);
-  const out = JSON.parse(run.stdout.trim().split('\n').pop());
+  const out = runChild(spec);
   rows.push(...out.rows);
   rss.push(`${out.backend} ${out.maxRssMB.toFixed(0)} MB`);
   labels.push(out.backend);
@@ -187,15 +187,44 @@ for (const spec of backends) {
 // PyTorch CPU (2 threads, OpenBLAS) on the same steps, in the same run: the yardstick of the ratios.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const openblas = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
-const torchRun = spawnSync('/usr/bin/python3', [path.join(here, 'pytorch_step.py'), '--threads', '2'], {
-  encoding: 'utf8',
-  env: { ...process.env, ...(existsSync(openblas) ? { LD_LIBRARY_PATH: openblas } : {}) },
-});
-const torch = torchRun.status === 0 ? JSON.parse(torchRun.stdout.trim().split('\n').pop()) : null;
+function runTorch(models) {
+  const run = spawnSync(
+    '/usr/bin/python3',
+    [path.join(here, 'pytorch_step.py'), '--threads', '2', '--models', models],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ...(existsSync(openblas) ? { LD_LIBRARY_PATH: openblas } : {}) },
+    },
+  );
+  return run.status === 0
+    ? { ok: true, out: JSON.parse(run.stdout.trim().split('\n').pop()) }
+    : { ok: false, run };
+}
+function runChild(spec, extra = []) {
+  const run = spawnSync(
+    process.execPath,
+    [script, `--child=${spec}`, ...(args.steps ? [`--steps=${args.steps}`] : []), ...extra],
+    { encoding: 'utf8' },
+  );
+  if (run.status !== 0) throw new Error(`${spec}: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop());
+}
+const torchRun = runTorch('mlp,conv');
+const torch = torchRun.ok ? torchRun.out : null;
 if (torch === null)
   console.log(
-    `PyTorch not run (${(torchRun.stderr || String(torchRun.error)).trim().split('\n').pop()}): no ratios`,
+    `PyTorch not run (${(torchRun.run.stderr || String(torchRun.run.error)).trim().split('\n').pop()}): no ratios`,
   );
+
+// The MLP ratio again, in rounds that alternate wasm on every core and PyTorch.
+const rounds = [];
+const roundsWanted = torch === null || !backends.includes('wasm') ? 0 : Number(args.rounds ?? 3);
+for (let r = 0; r < roundsWanted; r++) {
+  const ours = runChild('wasm', ['--only=mlp']);
+  const theirs = runTorch('mlp');
+  if (!theirs.ok) break;
+  rounds.push({ backend: ours.backend, ours: BATCH / (ours.rows[0].ms / 1000), torch: theirs.out.mlp });
+}
 
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`\n${pad('backend', 8)} ${pad('variant', 46)} ${pad('ms/step', 9)} images/s`);
@@ -226,3 +255,19 @@ for (const backend of labels) {
   console.log(`${backend}: ×stock tfjs ${(mlp / stock).toFixed(2)}${vsTorch}`);
 }
 console.log(`node peak RSS, one process per backend: ${rss.join(', ')}`);
+if (rounds.length > 0) {
+  const ratios = rounds.map((r) => r.ours / r.torch);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  console.log(
+    `\nMLP VAE, ${rounds.length} alternating rounds (${rounds[0].backend} then PyTorch, a process each):`,
+  );
+  rounds.forEach((r, i) =>
+    console.log(
+      `  round ${i + 1}: ${r.ours.toFixed(0)} vs ${r.torch.toFixed(0)} images/s, ×PyTorch ${ratios[i].toFixed(3)}`,
+    ),
+  );
+  console.log(
+    `  ×PyTorch, median of the rounds: ${median.toFixed(3)} (${sorted[0].toFixed(3)}–${sorted[sorted.length - 1].toFixed(3)})`,
+  );
+}

@@ -173,4 +173,74 @@
       (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
       (i32.load
         (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))))
+
+  ;; y = softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e), e = e^−|x|, on n float32 elements, four at a time.
+  ;; e by Cephes' expf (n = round(t·log₂e), r = t − n·ln2 in two parts, a degree-7 polynomial, 2ⁿ applied in
+  ;; two halves so that results below 2⁻¹²⁶ come out subnormal); log1p(e) = 2 atanh(s), s = e/(2 + e) ≤ 1/3,
+  ;; by its series to s¹⁵ (truncation below 2e-9). Tiny e keeps its relative accuracy (log1p(e) = e).
+  ;; −∞ → 0, +∞ → +∞, NaN → NaN.
+  (func $softplus4 (param $x v128) (result v128)
+    (local $t v128) (local $n v128) (local $r v128) (local $p v128) (local $e v128) (local $s v128)
+    (local $z v128) (local $ni v128) (local $h v128)
+    ;; t = −|x| clamped to [−104, 0] (e^−104 is below the smallest subnormal); NaN stays NaN
+    (local.set $t (f32x4.max (f32x4.neg (f32x4.abs (local.get $x))) (f32x4.splat (f32.const -104))))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $t) (f32x4.splat (f32.const 1.44269504088896341)))))
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $t) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0.693359375))))
+        (f32x4.mul (local.get $n) (f32x4.splat (f32.const -2.12194440e-4)))))
+    (local.set $p (f32x4.splat (f32.const 1.9875691500e-4)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.3981999507e-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 8.3334519073e-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.1665795894e-2))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.6666665459e-1))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
+    (local.set $p
+      (f32x4.add
+        (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r))
+        (f32x4.splat (f32.const 1))))
+    ;; e = p · 2^h · 2^(n − h), h = n/2 rounded toward zero: both factors are normal floats
+    (local.set $ni (i32x4.trunc_sat_f32x4_s (local.get $n)))
+    (local.set $h (i32x4.shr_s (local.get $ni) (i32.const 1)))
+    (local.set $e
+      (f32x4.mul
+        (f32x4.mul (local.get $p)
+          (i32x4.shl (i32x4.add (local.get $h) (i32x4.splat (i32.const 127))) (i32.const 23)))
+        (i32x4.shl
+          (i32x4.add (i32x4.sub (local.get $ni) (local.get $h)) (i32x4.splat (i32.const 127)))
+          (i32.const 23))))
+    ;; log1p(e) = 2s(1 + z/3 + z²/5 + … + z⁷/15), s = e/(2 + e), z = s²
+    (local.set $s (f32x4.div (local.get $e) (f32x4.add (local.get $e) (f32x4.splat (f32.const 2)))))
+    (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
+    (local.set $p (f32x4.splat (f32.const 0.0666666666666666667)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 0.0769230769230769231))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 0.0909090909090909091))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 0.111111111111111111))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 0.142857142857142857))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 0.2))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 0.333333333333333333))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 1))))
+    (f32x4.add
+      (f32x4.max (local.get $x) (f32x4.splat (f32.const 0)))
+      (f32x4.mul (f32x4.add (local.get $s) (local.get $s)) (local.get $p))))
+
+  (func (export "softplus") (param $x i32) (param $y i32) (param $n i32)
+    (local $o i32) (local $end i32)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done4
+      (loop $four
+        (br_if $done4 (i32.ge_u (local.get $o) (local.get $end)))
+        (v128.store (i32.add (local.get $y) (local.get $o))
+          (call $softplus4 (v128.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $four)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (f32.store (i32.add (local.get $y) (local.get $o))
+          (f32x4.extract_lane 0
+            (call $softplus4 (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $o)))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $one))))
 )

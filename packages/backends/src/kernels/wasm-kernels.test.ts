@@ -1,7 +1,7 @@
 // elbo's wasm kernels, on wasm itself: in Node on the threaded build (shared memory) and in Chromium on
 // the single-threaded one (plain memory), so both binaries of elbo-kernels.wasm.ts run.
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_ADAM_KERNEL } from '@elbo/core';
+import { FUSED_ADAM_KERNEL, SOFTPLUS_KERNEL } from '@elbo/core';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { useBackend } from '../backends.js';
 import { collapsePermutation } from './wasm-kernels.js';
@@ -165,6 +165,40 @@ describe('elbo wasm kernels [wasm]', () => {
       tf.dispose([x, g, m, v, c1, c2, ...outs, m1, v1, x1]);
       expect(numTensors()).toBe(before);
     }
+  });
+
+  it(`${SOFTPLUS_KERNEL} is log(1 + eˣ) within 3e-7 (computed in double here), with its edges`, () => {
+    const before = numTensors();
+    // A fine grid over every regime (tiny tails, the kink, the linear side) and odd lengths for the tail
+    // loop, then the edges.
+    const grid = Array.from({ length: 40_001 }, (_, i) => -87 + (i * 174) / 40_000);
+    const edges = [0, -0, 1e-30, -1e-30, 1e30, -1e30, 3e38, Infinity, -Infinity, NaN];
+    const x = tf.tensor([...grid, ...edges]);
+    const y = tf.engine().runKernel(SOFTPLUS_KERNEL, { x }) as tf.Tensor;
+    const xs = x.dataSync();
+    const ys = y.dataSync();
+    let worst = 0;
+    for (let i = 0; i < grid.length; i++) {
+      const v = xs[i] as number;
+      const ref = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+      worst = Math.max(worst, Math.abs((ys[i] as number) - ref) / ref);
+    }
+    expect(worst).toBeLessThan(3e-7);
+    const tail = Array.from(ys.slice(grid.length));
+    expect(tail.slice(0, 4)).toEqual([
+      Math.fround(Math.log(2)),
+      Math.fround(Math.log(2)),
+      Math.fround(Math.log(2)),
+      Math.fround(Math.log(2)),
+    ]);
+    expect(tail.slice(4)).toEqual([1e30, 0, 3e38, Infinity, 0, NaN].map(Math.fround));
+    tf.dispose([x, y]);
+    const ints = tf.tensor([1, 2], [2], 'int32');
+    expect(() => tf.engine().runKernel(SOFTPLUS_KERNEL, { x: ints })).toThrow(
+      `${SOFTPLUS_KERNEL}: input 'x' is int32, expected float32`,
+    );
+    ints.dispose();
+    expect(numTensors()).toBe(before);
   });
 
   it(`${FUSED_ADAM_KERNEL} refuses inputs of another shape or dtype, naming them`, () => {

@@ -5,12 +5,14 @@
 //   tensor a custom gradient saves, so each dense layer copied its input, weights and output once per step.
 //   Tensors are immutable, so the clone can share the input's memory as Reshape does (cpu's and webgl's
 //   Identity do the same).
+// - SOFTPLUS_KERNEL: log(1 + eˣ) in one SIMD pass with its own exp and log1p, where the stock composition
+//   runs 11 kernels, tfjs-backend-wasm's Exp and Log among them at 5–8 ns an element.
 // - Transpose: every permutation that is a 2-D transpose once adjacent axes are merged (perm [1, 0],
 //   [2, 0, 1], ...), or a batch of them ([0, 2, 1], ...), by 4×4 SIMD blocks; tfjs-backend-wasm's own kernel
 //   takes 1–8 ns an element there (8 when the row count is a multiple of 256). Other permutations, and
 //   dtypes of other than 4 bytes, go to tfjs's kernel.
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_ADAM_KERNEL } from '@elbo/core';
+import { FUSED_ADAM_KERNEL, SOFTPLUS_KERNEL } from '@elbo/core';
 import { PLAIN_MEMORY_KERNELS, SHARED_MEMORY_KERNELS } from './elbo-kernels.wasm.js';
 
 /** What these kernels use of tfjs-backend-wasm's BackendWasm (tfjs 4.22). */
@@ -45,6 +47,7 @@ interface ElboKernels {
     nlr: number,
   ): void;
   transpose(x: number, y: number, rows: number, cols: number): void;
+  softplus(x: number, y: number, n: number): void;
 }
 
 /** One instance per wasm module (a backend's memory), made on first use. */
@@ -124,6 +127,16 @@ const fusedAdam: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return outs;
 };
 
+const softplus: tf.KernelFunc = ({ inputs, backend }) => {
+  const b = backend as unknown as WasmBackend;
+  const x = inputs['x'] as tf.TensorInfo;
+  if (x.dtype !== 'float32') throw new Error(`${SOFTPLUS_KERNEL}: input 'x' is ${x.dtype}, expected float32`);
+  const out = b.makeOutput(x.shape, 'float32');
+  const n = tf.util.sizeFromShape(x.shape);
+  if (n > 0) kernelsOf(b).softplus(offsetOf(b, x), offsetOf(b, out), n);
+  return out;
+};
+
 const sharedIdentity: tf.KernelFunc = ({ inputs, backend }) => {
   const x = inputs['x'] as tf.TensorInfo;
   (backend as unknown as WasmBackend).incRef(x.dataId);
@@ -194,6 +207,9 @@ export function registerWasmKernels(): void {
   registered = true;
   if (tf.getKernel(FUSED_ADAM_KERNEL, 'wasm') === undefined) {
     tf.registerKernel({ kernelName: FUSED_ADAM_KERNEL, backendName: 'wasm', kernelFunc: fusedAdam });
+  }
+  if (tf.getKernel(SOFTPLUS_KERNEL, 'wasm') === undefined) {
+    tf.registerKernel({ kernelName: SOFTPLUS_KERNEL, backendName: 'wasm', kernelFunc: softplus });
   }
   tf.unregisterKernel(tf.Identity, 'wasm');
   tf.registerKernel({ kernelName: tf.Identity, backendName: 'wasm', kernelFunc: sharedIdentity });
