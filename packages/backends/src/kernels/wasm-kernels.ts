@@ -53,15 +53,13 @@ interface ElboKernels {
 /** One instance per wasm module (a backend's memory), made on first use. */
 const instances = new WeakMap<object, ElboKernels>();
 
-function kernelsOf(backend: WasmBackend): ElboKernels {
+function kernelsOf(backend: WasmBackend, kernel: string): ElboKernels {
   const known = instances.get(backend.wasm);
   if (known !== undefined) return known;
   // The threaded build creates its memory in JavaScript (shared); the others export theirs.
   const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) {
-    throw new Error(
-      `${FUSED_ADAM_KERNEL}: tfjs-backend-wasm's memory was not found (not tfjs 4.22's module?)`,
-    );
+    throw new Error(`${kernel}: tfjs-backend-wasm's memory was not found (not tfjs 4.22's module?)`);
   }
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const base64 = shared ? SHARED_MEMORY_KERNELS : PLAIN_MEMORY_KERNELS;
@@ -72,9 +70,9 @@ function kernelsOf(backend: WasmBackend): ElboKernels {
   return kernels;
 }
 
-function offsetOf(backend: WasmBackend, info: tf.TensorInfo): number {
+function offsetOf(backend: WasmBackend, info: tf.TensorInfo, kernel: string): number {
   const data = backend.dataIdMap.get(info.dataId);
-  if (data === undefined) throw new Error(`${FUSED_ADAM_KERNEL}: a tensor's data is not on this backend`);
+  if (data === undefined) throw new Error(`${kernel}: a tensor's data is not on this backend`);
   return data.memoryOffset;
 }
 
@@ -103,16 +101,17 @@ const fusedAdam: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     b.makeOutput(xi.shape, 'float32'),
     b.makeOutput(xi.shape, 'float32'),
   ];
-  const kernels = kernelsOf(b);
+  const kernels = kernelsOf(b, FUSED_ADAM_KERNEL);
   const f = Math.fround;
+  const at = (t: tf.TensorInfo | undefined) => offsetOf(b, t as tf.TensorInfo, FUSED_ADAM_KERNEL);
   kernels.adam(
-    offsetOf(b, xi),
-    offsetOf(b, g as tf.TensorInfo),
-    offsetOf(b, m as tf.TensorInfo),
-    offsetOf(b, v as tf.TensorInfo),
-    offsetOf(b, outs[0] as tf.TensorInfo),
-    offsetOf(b, outs[1] as tf.TensorInfo),
-    offsetOf(b, outs[2] as tf.TensorInfo),
+    at(xi),
+    at(g),
+    at(m),
+    at(v),
+    at(outs[0]),
+    at(outs[1]),
+    at(outs[2]),
     n,
     // The scalars tfjs's optimizer makes: float32 values of these doubles.
     f(beta1 as number),
@@ -133,7 +132,13 @@ const softplus: tf.KernelFunc = ({ inputs, backend }) => {
   if (x.dtype !== 'float32') throw new Error(`${SOFTPLUS_KERNEL}: input 'x' is ${x.dtype}, expected float32`);
   const out = b.makeOutput(x.shape, 'float32');
   const n = tf.util.sizeFromShape(x.shape);
-  if (n > 0) kernelsOf(b).softplus(offsetOf(b, x), offsetOf(b, out), n);
+  if (n > 0) {
+    kernelsOf(b, SOFTPLUS_KERNEL).softplus(
+      offsetOf(b, x, SOFTPLUS_KERNEL),
+      offsetOf(b, out, SOFTPLUS_KERNEL),
+      n,
+    );
+  }
   return out;
 };
 
@@ -188,9 +193,9 @@ const transpose: tf.KernelFunc = (args) => {
   const [batch, rows, cols] = twoD
     ? [1, shape[0] as number, shape[1] as number]
     : (shape as [number, number, number]);
-  const kernels = kernelsOf(b);
-  const from = offsetOf(b, x);
-  const to = offsetOf(b, out);
+  const kernels = kernelsOf(b, 'Transpose');
+  const from = offsetOf(b, x, 'Transpose');
+  const to = offsetOf(b, out, 'Transpose');
   const bytes = rows * cols * 4;
   for (let i = 0; i < batch; i++) kernels.transpose(from + i * bytes, to + i * bytes, rows, cols);
   return out;
@@ -199,8 +204,8 @@ const transpose: tf.KernelFunc = (args) => {
 let registered = false;
 
 /**
- * Registers elbo's wasm kernels (once per process): the fused Adam, and Identity without a copy and the
- * SIMD Transpose in place of tfjs-backend-wasm's. Called when wasm starts.
+ * Registers elbo's wasm kernels (once per process): the fused Adam and the softplus, and Identity without a
+ * copy and the SIMD Transpose in place of tfjs-backend-wasm's. Called when wasm starts.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
