@@ -23,7 +23,7 @@ describeEachBackend('adam', ({ backend }) => {
     const ours = variables('ours');
     const theirs = variables('theirs');
     const a = adam(3e-3, 0.8, 0.99);
-    const b = tf.train.adam(3e-3, 0.8, 0.99);
+    const b: tf.Optimizer = tf.train.adam(3e-3, 0.8, 0.99);
     const step = (k: number) => {
       const gs = tf.tidy(() => ours.map((v, i) => random.normal(v.shape, seed(100 + 10 * k + i))));
       // As an array of named tensors and as a map: the two forms applyGradients takes.
@@ -46,7 +46,7 @@ describeEachBackend('adam', ({ backend }) => {
     );
     wa.forEach((w, i) =>
       expect(Array.from(w.tensor.dataSync())).toEqual(
-        Array.from((wb[i] as tf.NamedTensor).tensor.dataSync()),
+        Array.from((wb[i] as { tensor: tf.Tensor }).tensor.dataSync()),
       ),
     );
     tf.dispose([wa[0]!.tensor, wb[0]!.tensor]); // `iter` is a fresh scalar; the slots are the optimizers'

@@ -4,6 +4,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, FUSED_ADAM_KERNEL } from '@elbo/core';
 import { describeValue } from './describe-value.js';
 
+/** A gradient by its variable's name (tfjs-core's NamedTensor, which its index does not export). */
+interface NamedGradient {
+  readonly name: string;
+  readonly tensor: tf.Tensor;
+}
+
 /** AdamOptimizer's fields (private in its typings; tfjs-core 4.22). */
 interface AdamState {
   readonly learningRate: number;
@@ -24,9 +30,10 @@ interface AdamState {
  * backends it is tfjs's AdamOptimizer unchanged.
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
-  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedGradient[]): void {
     if (tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend()) === undefined) {
-      super.applyGradients(variableGradients);
+      // tfjs types the map as variables; its Adam only reads the tensors.
+      super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
       return;
     }
     const self = this as unknown as AdamState;
