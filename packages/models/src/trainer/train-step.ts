@@ -18,7 +18,8 @@ export type StepOutcome =
 /**
  * Computes the loss and the gradients of `names` (the model's variables, in a fixed order), with a
  * {@link GradientPool} over several shares of the batch averaged by size, reads the
- * loss, the terms, the gradient norm and the finiteness of every gradient back in one download, and,
+ * loss, the terms and the gradient norm back in one download (the gradients one by one only when the norm
+ * is not finite, to name the variable), and,
  * when all are finite, applies the gradients clipped to the global norm `clipNorm`. Leaks no tensor.
  */
 export async function trainStep(
@@ -117,9 +118,7 @@ export async function trainStep(
     const norm = tf.sqrt(tf.addN(squares.length > 0 ? squares : [tf.scalar(0)]));
     const parts: tf.Tensor[] = [tf.reshape(value, [1]), tf.reshape(norm, [1])];
     for (const n of termNames) parts.push(tf.reshape(kept[n] as tf.Scalar, [1]));
-    // NaN where a gradient has a NaN or ±∞ entry (∞·0 = NaN), 0 otherwise.
-    for (const g of gs) parts.push(tf.reshape(tf.sum(tf.mul(g, 0)), [1]));
-    // Clones share the gradients' data, so the gradients themselves can be freed below.
+    // Clones (sharing the data) outlive the tidy, the zeros made here included.
     let out = gs.map((g) => tf.clone(g));
     if (options.clipNorm !== undefined) {
       const scale = tf.div(options.clipNorm, tf.maximum(norm, options.clipNorm));
@@ -127,7 +126,8 @@ export async function trainStep(
     }
     return { clipped: out, numbers: tf.concat(parts) };
   });
-  tf.dispose([value, ...Object.values(kept), ...Object.values(grads)]);
+  // The raw gradients live until the end: a non-finite norm is traced back to them (clipping spreads it).
+  tf.dispose([value, ...Object.values(kept)]);
   variables.forEach((v, i) => (ordered[v.name] = clipped[i] as tf.Tensor));
   try {
     const values = await numbers.data();
@@ -138,27 +138,33 @@ export async function trainStep(
     const badTerm = termNames.find((n) => !Number.isFinite(terms[n] as number));
     if (badTerm !== undefined) return { ok: false, term: badTerm, value: terms[badTerm] as number };
     if (!Number.isFinite(loss)) return { ok: false, term: 'loss', value: loss };
-    const badGradient = names.findIndex(
-      (_, i) => !Number.isFinite(values[2 + termNames.length + i] as number),
-    );
-    if (badGradient >= 0) {
-      return { ok: false, term: 'gradient', value: NaN, variable: names[badGradient] as string };
+    // A NaN or ±∞ gradient entry makes the norm non-finite; only then are the gradients looked at one by
+    // one (a second download), to name the variable. A norm that overflowed from finite entries is no fault.
+    if (!Number.isFinite(gradientNorm)) {
+      const raw: Record<string, tf.Tensor> = {};
+      names.forEach((n, i) => {
+        const g = grads[(variables[i] as tf.Variable).name];
+        if (g !== undefined) raw[n] = g;
+      });
+      const bad = await firstNonFiniteVariable(raw);
+      if (bad !== undefined) return { ok: false, term: 'gradient', value: NaN, variable: bad };
     }
     optimizer.applyGradients(ordered);
     return { ok: true, loss, terms, gradientNorm };
   } finally {
-    tf.dispose([numbers, ...clipped]);
+    tf.dispose([numbers, ...clipped, ...Object.values(grads)]);
   }
 }
 
-/** The first variable (by the model's name) with a non-finite entry, or undefined. One download. */
+/** The first tensor (in the map's order) with a non-finite entry, or undefined. One download. */
 export async function firstNonFiniteVariable(
-  variables: Readonly<Record<string, tf.Variable>>,
+  variables: Readonly<Record<string, tf.Tensor>>,
 ): Promise<string | undefined> {
   const names = Object.keys(variables);
   if (names.length === 0) return undefined;
   const flags = tf.tidy(() =>
-    tf.concat(names.map((n) => tf.reshape(tf.sum(tf.mul(variables[n] as tf.Variable, 0)), [1]))),
+    // NaN where a tensor has a NaN or ±∞ entry (∞·0 = NaN), 0 otherwise.
+    tf.concat(names.map((n) => tf.reshape(tf.sum(tf.mul(variables[n] as tf.Tensor, 0)), [1]))),
   );
   try {
     const values = await flags.data();
