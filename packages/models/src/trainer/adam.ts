@@ -26,7 +26,7 @@ interface AdamState {
  * tfjs-core's AdamOptimizer (class name 'Adam': the same config, state, slots, `getWeights` and
  * `setWeights`, so checkpoints do not change), with its update fused into one kernel per variable where
  * the backend has one: on wasm that is one WebAssembly SIMD pass instead of 14 kernels per variable
- * (6.6 → about 1 ms for the MLP VAE's 1.09 M weights), with the same float32 results bit for bit. On other
+ * (1.3 against 6.5 ms for the MLP VAE's 1.09 M weights), with the same float32 results bit for bit. On other
  * backends it is tfjs's AdamOptimizer unchanged.
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
